@@ -1,0 +1,22 @@
+//! Server functions: thin adapters from HTTP to one service call each, at stable `/api/…` URLs.
+
+mod catalog;
+mod course;
+mod home;
+mod lesson;
+mod search;
+
+pub use catalog::catalog;
+pub use course::course;
+pub use home::home;
+pub use lesson::lesson;
+pub use search::search;
+
+/// The shared services, provided to every request by the server.
+#[cfg(feature = "ssr")]
+fn services() -> Result<services::Services, crate::AppError> {
+    leptos::prelude::use_context::<services::Services>().ok_or_else(|| {
+        tracing::error!("services missing from the request context");
+        crate::AppError::Unavailable
+    })
+}

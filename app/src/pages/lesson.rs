@@ -1,0 +1,95 @@
+use crate::components::ErrorPanel;
+use crate::i18n::*;
+use crate::pages::NotFoundContent;
+use crate::pages::course::KindLabel;
+use crate::{AppError, api};
+use domain::{LessonId, LessonView};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+/// `/courses/{slug}/lessons/{id}`: one lesson in its course, with the way back and onward.
+///
+/// Lesson bodies and media are not stored yet; a preview lesson says so, any other lesson shows that
+/// it opens with the course. Nobody can read paid material here because none is served.
+#[component]
+pub fn LessonPage() -> impl IntoView {
+    let params = use_params_map();
+    let key = move || {
+        let params = params.read();
+        let slug = params.get("slug").unwrap_or_default();
+        let id = params.get("id").and_then(|id| id.parse::<LessonId>().ok());
+        (slug, id)
+    };
+    let data = Resource::new(key, |(slug, id)| async move {
+        match id {
+            Some(id) => api::lesson(slug, id).await,
+            None => {
+                #[cfg(feature = "ssr")]
+                crate::error::set_status(http::StatusCode::NOT_FOUND);
+                Err(AppError::NotFound)
+            }
+        }
+    });
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(view) => view! { <LessonBody view/> }.into_any(),
+                    Err(AppError::NotFound) => view! { <NotFoundContent/> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn LessonBody(view: LessonView) -> impl IntoView {
+    let i18n = use_i18n();
+    let course = view.course.card.clone();
+    let lang_tag = course.language.tag();
+    let course_href = format!("/courses/{}", course.slug);
+    let lesson_href = move |id: LessonId| format!("/courses/{}/lessons/{id}", course.slug);
+    let lesson = view.lesson.clone();
+    view! {
+        <Title text=format!("{} · {}", lesson.title, course.title)/>
+        <article class="container section lesson">
+            <p class="eyebrow">
+                <a href=course_href.clone()>{course.title.clone()}</a>
+                " / "
+                <span lang=lang_tag>{view.chapter_title.clone()}</span>
+            </p>
+            <h1 lang=lang_tag>{lesson.title.clone()}</h1>
+            <p class="course-meta">
+                <KindLabel kind=lesson.kind/>
+                {lesson.is_preview.then(|| view! { <span class="badge badge-accent">{t!(i18n, free_preview)}</span> })}
+            </p>
+            {if lesson.is_preview {
+                view! {
+                    <section class="panel">
+                        <p>{t!(i18n, lesson_preview_note)}</p>
+                    </section>
+                }
+                    .into_any()
+            } else {
+                view! {
+                    <section class="panel panel-locked" data-testid="lesson-locked">
+                        <h2>{t!(i18n, lesson_locked_title)}</h2>
+                        <p>{t!(i18n, lesson_locked_body)}</p>
+                    </section>
+                }
+                    .into_any()
+            }}
+            <nav class="pager">
+                {view.previous.map(|id| view! {
+                    <a class="button button-quiet" href=lesson_href(id)>{t!(i18n, previous_lesson)}</a>
+                })}
+                <a class="button button-quiet" href=course_href>{t!(i18n, back_to_course)}</a>
+                {view.next.map(|id| view! {
+                    <a class="button button-quiet" href=lesson_href(id)>{t!(i18n, next_lesson)}</a>
+                })}
+            </nav>
+        </article>
+    }
+}

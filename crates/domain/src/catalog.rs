@@ -1,0 +1,296 @@
+//! The catalog as readers see it: categories, course cards, a course's outline, a lesson.
+//!
+//! These are the shapes that cross from the server to the browser, so they hold only what a
+//! reader may see.
+
+use crate::{CategoryId, ChapterId, CourseId, Lang, LessonId, LocalizedText, Money, Slug};
+use serde::{Deserialize, Serialize};
+
+/// Where a course is in its life. Only published courses are in the public catalog.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum CourseStatus {
+    /// Being written; only its author sees it.
+    Draft,
+    /// Submitted; waiting for a reviewer.
+    InReview,
+    /// Approved and on sale.
+    Published,
+}
+
+impl CourseStatus {
+    /// The name stored in the database.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            CourseStatus::Draft => "draft",
+            CourseStatus::InReview => "in_review",
+            CourseStatus::Published => "published",
+        }
+    }
+
+    /// Reads a stored status name.
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "draft" => Some(CourseStatus::Draft),
+            "in_review" => Some(CourseStatus::InReview),
+            "published" => Some(CourseStatus::Published),
+            _ => None,
+        }
+    }
+}
+
+/// What a lesson is made of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum LessonKind {
+    /// Rich text.
+    Text,
+    /// A video with notes.
+    Video,
+    /// An audio recording with notes.
+    Audio,
+}
+
+impl LessonKind {
+    /// The name stored in the database.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            LessonKind::Text => "text",
+            LessonKind::Video => "video",
+            LessonKind::Audio => "audio",
+        }
+    }
+
+    /// Reads a stored kind name.
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "text" => Some(LessonKind::Text),
+            "video" => Some(LessonKind::Video),
+            "audio" => Some(LessonKind::Audio),
+            _ => None,
+        }
+    }
+}
+
+/// A catalog category with its name in both interface languages.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Category {
+    /// Its id.
+    pub id: CategoryId,
+    /// Its URL name, used in `?category=` filters.
+    pub slug: Slug,
+    /// Its display name.
+    pub name: LocalizedText,
+}
+
+/// What a course card in a list shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CourseCard {
+    /// Its id.
+    pub id: CourseId,
+    /// Its URL name.
+    pub slug: Slug,
+    /// Its title, in the course's own language.
+    pub title: String,
+    /// One line under the title.
+    pub subtitle: String,
+    /// The author's display name.
+    pub author_name: String,
+    /// The slug of its category.
+    pub category_slug: Slug,
+    /// The language the course is taught in.
+    pub language: Lang,
+    /// Its price; zero means free.
+    pub price: Money,
+    /// How many lessons it has.
+    pub lesson_count: i64,
+}
+
+/// One lesson in a course outline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LessonOutline {
+    /// Its id.
+    pub id: LessonId,
+    /// Its title.
+    pub title: String,
+    /// What it is made of.
+    pub kind: LessonKind,
+    /// Whether anyone may open it without buying the course.
+    pub is_preview: bool,
+    /// Its running time in seconds (reading time for text).
+    pub duration_seconds: i64,
+}
+
+/// One chapter in a course outline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChapterOutline {
+    /// Its id.
+    pub id: ChapterId,
+    /// Its title.
+    pub title: String,
+    /// Its lessons, in order.
+    pub lessons: Vec<LessonOutline>,
+}
+
+/// Everything the public course page shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CourseDetail {
+    /// The card facts.
+    pub card: CourseCard,
+    /// The long description (plain text for now).
+    pub description: String,
+    /// The category it is filed under.
+    pub category: Category,
+    /// The chapters, in order.
+    pub chapters: Vec<ChapterOutline>,
+}
+
+impl CourseDetail {
+    /// Finds a lesson of this course and its chapter, or `None` if the lesson belongs elsewhere.
+    pub fn lesson(&self, id: LessonId) -> Option<(&ChapterOutline, &LessonOutline)> {
+        self.chapters.iter().find_map(|chapter| {
+            chapter
+                .lessons
+                .iter()
+                .find(|lesson| lesson.id == id)
+                .map(|lesson| (chapter, lesson))
+        })
+    }
+
+    /// The lessons in reading order, across chapters.
+    pub fn lessons_in_order(&self) -> impl Iterator<Item = &LessonOutline> {
+        self.chapters.iter().flat_map(|c| c.lessons.iter())
+    }
+}
+
+/// What the lesson page shows: the course around it and where the reader is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LessonView {
+    /// The course, for navigation.
+    pub course: CourseDetail,
+    /// The lesson being read.
+    pub lesson: LessonOutline,
+    /// The title of its chapter.
+    pub chapter_title: String,
+    /// The lesson before it, across chapters.
+    pub previous: Option<LessonId>,
+    /// The lesson after it, across chapters.
+    pub next: Option<LessonId>,
+}
+
+impl LessonView {
+    /// Places lesson `id` inside `course`, or `None` when the lesson is not part of that course
+    /// (so a lesson id can never be read through another course's URL).
+    pub fn locate(course: CourseDetail, id: LessonId) -> Option<Self> {
+        let (chapter, lesson) = course.lesson(id)?;
+        let (chapter_title, lesson) = (chapter.title.clone(), lesson.clone());
+        let order: Vec<LessonId> = course.lessons_in_order().map(|l| l.id).collect();
+        let at = order.iter().position(|l| *l == id)?;
+        let previous = at.checked_sub(1).map(|i| order[i]);
+        let next = order.get(at + 1).copied();
+        Some(Self {
+            course,
+            lesson,
+            chapter_title,
+            previous,
+            next,
+        })
+    }
+}
+
+/// What the home page shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HomePage {
+    /// Every category, for the filter chips.
+    pub categories: Vec<Category>,
+    /// The newest published courses, filtered by the chosen category.
+    pub courses: Vec<CourseCard>,
+}
+
+/// One page of the catalog.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatalogPage {
+    /// The courses on this page.
+    pub courses: Vec<CourseCard>,
+    /// Whether another page follows.
+    pub has_more: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Currency, Money};
+
+    fn lesson(id: i64) -> LessonOutline {
+        LessonOutline {
+            id: LessonId::new(id),
+            title: format!("L{id}"),
+            kind: LessonKind::Text,
+            is_preview: false,
+            duration_seconds: 60,
+        }
+    }
+
+    fn course() -> CourseDetail {
+        let slug = Slug::parse("c").unwrap();
+        CourseDetail {
+            card: CourseCard {
+                id: CourseId::new(1),
+                slug: slug.clone(),
+                title: "C".into(),
+                subtitle: String::new(),
+                author_name: "A".into(),
+                category_slug: slug.clone(),
+                language: Lang::En,
+                price: Money::price(100, Currency::Usd).unwrap(),
+                lesson_count: 3,
+            },
+            description: String::new(),
+            category: Category {
+                id: CategoryId::new(1),
+                slug,
+                name: LocalizedText {
+                    en: "X".into(),
+                    zh_cn: "X".into(),
+                },
+            },
+            chapters: vec![
+                ChapterOutline {
+                    id: ChapterId::new(1),
+                    title: "One".into(),
+                    lessons: vec![lesson(10), lesson(11)],
+                },
+                ChapterOutline {
+                    id: ChapterId::new(2),
+                    title: "Two".into(),
+                    lessons: vec![lesson(20)],
+                },
+            ],
+        }
+    }
+
+    #[test]
+    fn navigation_crosses_chapters() {
+        let view = LessonView::locate(course(), LessonId::new(11)).unwrap();
+        assert_eq!(view.chapter_title, "One");
+        assert_eq!(view.previous, Some(LessonId::new(10)));
+        assert_eq!(view.next, Some(LessonId::new(20)));
+        let last = LessonView::locate(course(), LessonId::new(20)).unwrap();
+        assert_eq!(last.next, None);
+        let first = LessonView::locate(course(), LessonId::new(10)).unwrap();
+        assert_eq!(first.previous, None);
+    }
+
+    #[test]
+    fn a_lesson_of_another_course_is_not_found() {
+        assert!(LessonView::locate(course(), LessonId::new(99)).is_none());
+    }
+
+    #[test]
+    fn status_and_kind_names_round_trip() {
+        for s in [CourseStatus::Draft, CourseStatus::InReview, CourseStatus::Published] {
+            assert_eq!(CourseStatus::parse(s.as_str()), Some(s));
+        }
+        for k in [LessonKind::Text, LessonKind::Video, LessonKind::Audio] {
+            assert_eq!(LessonKind::parse(k.as_str()), Some(k));
+        }
+    }
+}

@@ -1,0 +1,26 @@
+//! Lore's domain: the types and rules every other crate agrees on.
+//!
+//! This crate knows neither SQL nor HTTP nor Leptos, so it compiles for the server and for the browser
+//! alike, and its rules are tested without a database.
+//!
+//! Error policy: every parser here returns a small `thiserror` enum that names the rule that was broken;
+//! callers turn it into a translated message. Nothing here panics on user input.
+
+pub mod catalog;
+pub mod email;
+pub mod ids;
+pub mod lang;
+pub mod money;
+pub mod role;
+pub mod slug;
+
+pub use catalog::{
+    CatalogPage, Category, ChapterOutline, CourseCard, CourseDetail, CourseStatus, HomePage,
+    LessonKind, LessonOutline, LessonView,
+};
+pub use email::{Email, EmailError};
+pub use ids::{CategoryId, ChapterId, CourseId, LessonId, UserId};
+pub use lang::{Lang, LocalizedText};
+pub use money::{Currency, Money, MoneyError};
+pub use role::Role;
+pub use slug::{Slug, SlugError};

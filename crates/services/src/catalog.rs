@@ -1,0 +1,98 @@
+//! Reading the catalog: home page, catalog pages, a course, a lesson, search.
+
+use crate::{ServiceError, Services};
+use domain::{CatalogPage, Category, CourseCard, CourseDetail, HomePage, LessonId, LessonView, Slug};
+use store::CourseFilter;
+use tracing::instrument;
+
+impl Services {
+    /// How many courses the home page shows.
+    pub const HOME_COURSES: i64 = 20;
+    /// How many courses a catalog page shows.
+    pub const CATALOG_PAGE: i64 = 24;
+    /// The longest search query accepted; longer ones are cut, not refused.
+    pub const MAX_QUERY_CHARS: usize = 200;
+
+    /// Categories and the newest courses, optionally of one category. An unknown category slug
+    /// shows no courses rather than an error, like any filter that matches nothing.
+    #[instrument(skip_all, err)]
+    pub async fn home(&self, category: Option<&str>) -> Result<HomePage, ServiceError> {
+        let categories = self.store().list_categories().await?;
+        let courses = self
+            .store()
+            .list_published_courses(&CourseFilter {
+                category: parse_category(category)?,
+                limit: Self::HOME_COURSES,
+                offset: 0,
+            })
+            .await?;
+        Ok(HomePage {
+            categories,
+            courses,
+        })
+    }
+
+    /// Every category, in menu order.
+    #[instrument(skip_all, err)]
+    pub async fn categories(&self) -> Result<Vec<Category>, ServiceError> {
+        Ok(self.store().list_categories().await?)
+    }
+
+    /// Page `page` (from 1) of the published catalog, optionally of one category.
+    #[instrument(skip_all, fields(page), err)]
+    pub async fn catalog(
+        &self,
+        category: Option<&str>,
+        page: u32,
+    ) -> Result<CatalogPage, ServiceError> {
+        let page = i64::from(page.max(1));
+        let mut courses = self
+            .store()
+            .list_published_courses(&CourseFilter {
+                category: parse_category(category)?,
+                limit: Self::CATALOG_PAGE + 1,
+                offset: (page - 1) * Self::CATALOG_PAGE,
+            })
+            .await?;
+        let has_more = courses.len() as i64 > Self::CATALOG_PAGE;
+        courses.truncate(Self::CATALOG_PAGE as usize);
+        Ok(CatalogPage { courses, has_more })
+    }
+
+    /// A published course with its outline.
+    #[instrument(skip_all, fields(slug), err)]
+    pub async fn course(&self, slug: &str) -> Result<CourseDetail, ServiceError> {
+        let slug = Slug::parse(slug).map_err(|_| ServiceError::NotFound)?;
+        self.store()
+            .published_course(&slug)
+            .await?
+            .ok_or(ServiceError::NotFound)
+    }
+
+    /// A lesson of a published course, with its place in the course.
+    #[instrument(skip_all, fields(slug, lesson = lesson.get()), err)]
+    pub async fn lesson(&self, slug: &str, lesson: LessonId) -> Result<LessonView, ServiceError> {
+        let course = self.course(slug).await?;
+        LessonView::locate(course, lesson).ok_or(ServiceError::NotFound)
+    }
+
+    /// Published courses matching `query`. An empty query finds nothing.
+    #[instrument(skip_all, err)]
+    pub async fn search(&self, query: &str) -> Result<Vec<CourseCard>, ServiceError> {
+        let query: String = query.trim().chars().take(Self::MAX_QUERY_CHARS).collect();
+        if query.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(self.store().search_published_courses(&query, 50).await?)
+    }
+}
+
+/// A category filter from a URL: absent or empty means all; a malformed one is a user error.
+fn parse_category(raw: Option<&str>) -> Result<Option<Slug>, ServiceError> {
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(raw) => Slug::parse(raw)
+            .map(Some)
+            .map_err(|_| ServiceError::Invalid("category")),
+    }
+}

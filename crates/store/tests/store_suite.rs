@@ -1,0 +1,294 @@
+//! The store suite: every test runs against SQLite and, when reachable, PostgreSQL, so both backends
+//! keep one behaviour.
+
+use domain::{
+    CourseStatus, Currency, Email, Lang, LessonKind, LocalizedText, Money, Role, Slug, UserId,
+};
+use store::testing::TestDb;
+use store::{CourseFilter, NewCategory, NewChapter, NewCourse, NewLesson, NewUser, Store, StoreError};
+
+fn slug(s: &str) -> Slug {
+    Slug::parse(s).unwrap()
+}
+
+async fn author(store: &Store, email: &str) -> UserId {
+    store
+        .create_user(&NewUser {
+            email: Email::parse(email).unwrap(),
+            display_name: "Ada".into(),
+            role: Role::Author,
+        })
+        .await
+        .unwrap()
+}
+
+async fn category(store: &Store, s: &str, position: i64) -> domain::CategoryId {
+    store
+        .upsert_category(&NewCategory {
+            slug: slug(s),
+            name: LocalizedText {
+                en: format!("{s} en"),
+                zh_cn: format!("{s} 中文"),
+            },
+            position,
+        })
+        .await
+        .unwrap()
+}
+
+fn course(s: &str, author: UserId, category: domain::CategoryId, status: CourseStatus) -> NewCourse {
+    NewCourse {
+        slug: slug(s),
+        author,
+        category,
+        title: format!("Title of {s}"),
+        subtitle: format!("Subtitle 100% {s}"),
+        description: "Long text".into(),
+        language: Lang::ZhCn,
+        price: Money::price(19900, Currency::Cny).unwrap(),
+        status,
+        chapters: vec![
+            NewChapter {
+                title: "第一章".into(),
+                lessons: vec![
+                    NewLesson {
+                        title: "Intro".into(),
+                        kind: LessonKind::Video,
+                        is_preview: true,
+                        duration_seconds: 300,
+                    },
+                    NewLesson {
+                        title: "Deeper".into(),
+                        kind: LessonKind::Text,
+                        is_preview: false,
+                        duration_seconds: 600,
+                    },
+                ],
+            },
+            NewChapter {
+                title: "Empty for now".into(),
+                lessons: vec![],
+            },
+            NewChapter {
+                title: "Two".into(),
+                lessons: vec![NewLesson {
+                    title: "Audio".into(),
+                    kind: LessonKind::Audio,
+                    is_preview: false,
+                    duration_seconds: 90,
+                }],
+            },
+        ],
+    }
+}
+
+#[tokio::test]
+async fn migrations_apply_from_empty_and_rerun_cleanly() {
+    for db in TestDb::every_backend().await {
+        assert!(db.store.is_ready().await.unwrap(), "{:?}", db.backend());
+        db.store.migrate().await.unwrap();
+        assert_eq!(db.store.count_courses().await.unwrap(), 0);
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn an_unmigrated_database_is_not_ready() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("fresh.db").display());
+    let store = Store::connect(&url).await.unwrap();
+    assert!(!store.is_ready().await.unwrap());
+    store.migrate().await.unwrap();
+    assert!(store.is_ready().await.unwrap());
+}
+
+#[tokio::test]
+async fn sqlite_runs_in_wal_mode_with_foreign_keys() {
+    let db = TestDb::sqlite().await;
+    let dir = std::path::Path::new(db.url.trim_start_matches("sqlite://"));
+    assert!(dir.exists());
+    let wal = dir.with_extension("db-wal");
+    author(&db.store, "wal@example.com").await;
+    assert!(wal.exists(), "a write in WAL mode leaves a -wal file");
+    db.cleanup().await;
+}
+
+#[tokio::test]
+async fn categories_upsert_by_slug_and_list_in_order() {
+    for db in TestDb::every_backend().await {
+        let b = category(&db.store, "b", 2).await;
+        let a = category(&db.store, "a", 1).await;
+        let again = db
+            .store
+            .upsert_category(&NewCategory {
+                slug: slug("b"),
+                name: LocalizedText {
+                    en: "Renamed".into(),
+                    zh_cn: "改名".into(),
+                },
+                position: 0,
+            })
+            .await
+            .unwrap();
+        assert_eq!(again, b, "{:?}", db.backend());
+        let listed = db.store.list_categories().await.unwrap();
+        assert_eq!(listed.iter().map(|c| c.id).collect::<Vec<_>>(), vec![b, a]);
+        assert_eq!(listed[0].name.get(Lang::ZhCn), "改名");
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn emails_are_unique_regardless_of_case() {
+    for db in TestDb::every_backend().await {
+        let id = author(&db.store, "ada@example.com").await;
+        let again = db
+            .store
+            .create_user(&NewUser {
+                email: Email::parse("ADA@example.com").unwrap(),
+                display_name: "Other".into(),
+                role: Role::Learner,
+            })
+            .await;
+        assert!(matches!(again, Err(StoreError::Conflict(_))), "{:?}: {again:?}", db.backend());
+        let found = db
+            .store
+            .user_by_email(&Email::parse("Ada@Example.com").unwrap())
+            .await
+            .unwrap();
+        assert_eq!(found, Some((id, Role::Author)));
+        assert!(db.store.set_user_role(id, Role::Admin).await.unwrap());
+        assert!(!db.store.set_user_role(UserId::new(id.get() + 1000), Role::Admin).await.unwrap());
+        let found = db.store.user_by_email(&Email::parse("ada@example.com").unwrap()).await;
+        assert_eq!(found.unwrap(), Some((id, Role::Admin)));
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn a_course_round_trips_with_its_outline() {
+    for db in TestDb::every_backend().await {
+        let who = author(&db.store, "a@example.com").await;
+        let cat = category(&db.store, "code", 1).await;
+        let id = db
+            .store
+            .create_course(&course("rust", who, cat, CourseStatus::Published))
+            .await
+            .unwrap();
+        let detail = db.store.published_course(&slug("rust")).await.unwrap().unwrap();
+        assert_eq!(detail.card.id, id);
+        assert_eq!(detail.card.lesson_count, 3);
+        assert_eq!(detail.card.author_name, "Ada");
+        assert_eq!(detail.card.price.to_string(), "¥199.00");
+        assert_eq!(detail.card.language, Lang::ZhCn);
+        assert_eq!(detail.category.slug, slug("code"));
+        let titles: Vec<(&str, Vec<(&str, bool)>)> = detail
+            .chapters
+            .iter()
+            .map(|c| {
+                let lessons = c.lessons.iter().map(|l| (l.title.as_str(), l.is_preview)).collect();
+                (c.title.as_str(), lessons)
+            })
+            .collect();
+        assert_eq!(
+            titles,
+            vec![
+                ("第一章", vec![("Intro", true), ("Deeper", false)]),
+                ("Empty for now", vec![]),
+                ("Two", vec![("Audio", false)]),
+            ],
+            "{:?}",
+            db.backend()
+        );
+        assert_eq!(detail.chapters[0].lessons[0].kind, LessonKind::Video);
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn only_published_courses_are_public() {
+    for db in TestDb::every_backend().await {
+        let who = author(&db.store, "a@example.com").await;
+        let code = category(&db.store, "code", 1).await;
+        let art = category(&db.store, "art", 2).await;
+        for (s, cat, status) in [
+            ("one", code, CourseStatus::Published),
+            ("two", art, CourseStatus::Published),
+            ("draft", code, CourseStatus::Draft),
+            ("waiting", code, CourseStatus::InReview),
+        ] {
+            db.store.create_course(&course(s, who, cat, status)).await.unwrap();
+        }
+        assert_eq!(db.store.count_courses().await.unwrap(), 4);
+        let all = db
+            .store
+            .list_published_courses(&CourseFilter { category: None, limit: 10, offset: 0 })
+            .await
+            .unwrap();
+        let mut slugs: Vec<&str> = all.iter().map(|c| c.slug.as_str()).collect();
+        slugs.sort_unstable();
+        assert_eq!(slugs, ["one", "two"], "{:?}", db.backend());
+        let in_code = db
+            .store
+            .list_published_courses(&CourseFilter {
+                category: Some(slug("code")),
+                limit: 10,
+                offset: 0,
+            })
+            .await
+            .unwrap();
+        assert_eq!(in_code.len(), 1);
+        assert_eq!(in_code[0].slug, slug("one"));
+        let paged = db
+            .store
+            .list_published_courses(&CourseFilter { category: None, limit: 1, offset: 1 })
+            .await
+            .unwrap();
+        assert_eq!(paged.len(), 1);
+        assert_ne!(paged[0].slug, all[0].slug);
+        assert!(db.store.published_course(&slug("draft")).await.unwrap().is_none());
+        assert!(db.store.published_course(&slug("nothing")).await.unwrap().is_none());
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn a_duplicate_slug_is_a_conflict_and_leaves_nothing_behind() {
+    for db in TestDb::every_backend().await {
+        let who = author(&db.store, "a@example.com").await;
+        let cat = category(&db.store, "code", 1).await;
+        db.store
+            .create_course(&course("same", who, cat, CourseStatus::Published))
+            .await
+            .unwrap();
+        let again = db
+            .store
+            .create_course(&course("same", who, cat, CourseStatus::Draft))
+            .await;
+        assert!(matches!(again, Err(StoreError::Conflict(_))), "{:?}: {again:?}", db.backend());
+        assert_eq!(db.store.count_courses().await.unwrap(), 1);
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn search_matches_any_case_and_treats_wildcards_literally() {
+    for db in TestDb::every_backend().await {
+        let who = author(&db.store, "a@example.com").await;
+        let cat = category(&db.store, "code", 1).await;
+        db.store
+            .create_course(&course("rust", who, cat, CourseStatus::Published))
+            .await
+            .unwrap();
+        let mut other = course("plain", who, cat, CourseStatus::Published);
+        other.subtitle = "nothing special".into();
+        db.store.create_course(&other).await.unwrap();
+        let hits = db.store.search_published_courses("TITLE OF RUST", 10).await.unwrap();
+        assert_eq!(hits.len(), 1, "{:?}", db.backend());
+        let percent = db.store.search_published_courses("100%", 10).await.unwrap();
+        assert_eq!(percent.len(), 1, "a literal % must not match everything");
+        let underscore = db.store.search_published_courses("_", 10).await.unwrap();
+        assert!(underscore.is_empty(), "a literal _ must not match any character");
+        db.cleanup().await;
+    }
+}

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Installs what building and testing Lore needs, skipping whatever is already there. Everything comes
+# from the package registries (crates.io, npm, Debian): cargo-leptos would otherwise download
+# wasm-bindgen, wasm-opt and sass from GitHub, which these machines cannot reach.
+#
+#   scripts/setup.sh          # build tools only (what `make run` needs)
+#   scripts/setup.sh --test   # also Playwright and Debian's chromium (what `make test` needs)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_test=false
+[ "${1:-}" = "--test" ] && want_test=true
+
+CARGO_LEPTOS_VERSION=0.3.10 # 0.3.11 needs a newer rustc than these machines have
+# The CLI must equal the wasm-bindgen crate in Cargo.lock, or the generated JS does not match.
+WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
+
+step() { printf '\n==> %s\n' "$*"; }
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  step "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
+  step "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 13 minutes on 2 cores, once)"
+  cargo install --locked cargo-leptos --version "$CARGO_LEPTOS_VERSION"
+fi
+
+if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
+  step "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION"
+  # Not --locked: the CLI's own lock file pins crates that no longer build with this toolchain.
+  cargo install --force wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+fi
+
+if [ ! -x tools/node_modules/.bin/sass ] || [ ! -x tools/node_modules/.bin/wasm-opt ]; then
+  step "installing sass and wasm-opt from npm into tools/"
+  npm ci --prefix tools --no-audit --no-fund
+fi
+
+if $want_test; then
+  if [ ! -d end2end/node_modules/@playwright/test ]; then
+    step "installing Playwright (no browser download: Debian's chromium is used)"
+    PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --prefix end2end --no-audit --no-fund
+  fi
+  if [ ! -x /usr/bin/chromium ]; then
+    if [ "$(id -u)" = 0 ]; then
+      step "installing Debian's chromium"
+      apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+    else
+      echo "Playwright needs /usr/bin/chromium: run 'sudo apt-get install chromium' first" >&2
+      exit 1
+    fi
+  fi
+fi

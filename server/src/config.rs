@@ -1,0 +1,192 @@
+//! Configuration, in layers: built-in defaults, then an optional TOML file, then `LORE_*` variables.
+//!
+//! Secrets (the database URL, which may hold a password, and the secret key) are wrapped in
+//! [`SecretString`], so `Debug` and logs print `[REDACTED]` instead of them.
+
+use anyhow::Context;
+use figment::Figment;
+use figment::providers::{Env, Format, Toml};
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// Where Lore runs: development logs are pretty and `/dev` tools are on; production logs are JSON.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Environment {
+    /// A developer's machine.
+    #[default]
+    Development,
+    /// A real deployment.
+    Production,
+}
+
+/// The configuration as written by the operator; see [`Config::load`].
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// `sqlite://…` or `postgres://…`; defaults to `sqlite://<data_dir>/lore.db`.
+    pub database_url: Option<SecretString>,
+    /// Address to listen on.
+    pub bind: SocketAddr,
+    /// Where Lore keeps its files (the SQLite database, the generated secret key).
+    pub data_dir: PathBuf,
+    /// Key for signing tokens; generated into `<data_dir>/secret.key` on first start when unset.
+    pub secret_key: Option<SecretString>,
+    /// Development or production.
+    pub env: Environment,
+    /// Seed the demo catalog at start when the database has no courses.
+    pub seed_demo: bool,
+    /// The folder cargo-leptos built the site into (holds `pkg/`).
+    pub site_root: PathBuf,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            database_url: None,
+            bind: SocketAddr::from(([127, 0, 0, 1], 3000)),
+            data_dir: PathBuf::from("data"),
+            secret_key: None,
+            env: Environment::Development,
+            seed_demo: false,
+            site_root: std::env::var_os("LEPTOS_SITE_ROOT")
+                .map_or_else(|| PathBuf::from("target/site"), PathBuf::from),
+        }
+    }
+}
+
+impl Config {
+    /// Reads the defaults, then `file` (or `lore.toml` in the working folder if it exists), then the
+    /// environment (`LORE_DATABASE_URL`, `LORE_BIND`, …).
+    pub fn load(file: Option<&Path>) -> anyhow::Result<Self> {
+        let mut figment = Figment::new();
+        match file {
+            Some(path) => {
+                anyhow::ensure!(path.exists(), "configuration file {} not found", path.display());
+                figment = figment.merge(Toml::file(path));
+            }
+            None => figment = figment.merge(Toml::file("lore.toml")),
+        }
+        figment
+            .merge(Env::prefixed("LORE_").ignore(&["config"]))
+            .extract()
+            .context("reading the configuration (defaults, file, LORE_* variables)")
+    }
+
+    /// Fills in what is derived: the default database URL and the persisted secret key. Creates the
+    /// data folder.
+    pub fn resolve(self) -> anyhow::Result<Settings> {
+        std::fs::create_dir_all(&self.data_dir)
+            .with_context(|| format!("creating the data folder {}", self.data_dir.display()))?;
+        let database_url = match self.database_url {
+            Some(url) => url,
+            None => SecretString::from(format!(
+                "sqlite://{}",
+                self.data_dir.join("lore.db").display()
+            )),
+        };
+        let secret_key = match self.secret_key {
+            Some(key) => key,
+            None => load_or_create_secret_key(&self.data_dir)?,
+        };
+        anyhow::ensure!(
+            secret_key.expose_secret().len() >= 32,
+            "LORE_SECRET_KEY must be at least 32 characters"
+        );
+        Ok(Settings {
+            database_url,
+            bind: self.bind,
+            data_dir: self.data_dir,
+            secret_key,
+            env: self.env,
+            seed_demo: self.seed_demo,
+            site_root: self.site_root,
+        })
+    }
+}
+
+/// The resolved configuration the application runs with.
+#[derive(Debug)]
+pub struct Settings {
+    /// Where the database is.
+    pub database_url: SecretString,
+    /// Address to listen on (port 0 picks a free one).
+    pub bind: SocketAddr,
+    /// Where Lore keeps its files.
+    pub data_dir: PathBuf,
+    /// Key for signing tokens.
+    pub secret_key: SecretString,
+    /// Development or production.
+    pub env: Environment,
+    /// Seed the demo catalog into an empty database at start.
+    pub seed_demo: bool,
+    /// The built site (`pkg/`, public files).
+    pub site_root: PathBuf,
+}
+
+const SECRET_KEY_FILE: &str = "secret.key";
+
+fn load_or_create_secret_key(data_dir: &Path) -> anyhow::Result<SecretString> {
+    let path = data_dir.join(SECRET_KEY_FILE);
+    if path.exists() {
+        let key = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading {}", path.display()))?;
+        return Ok(SecretString::from(key.trim().to_owned()));
+    }
+    let key = hex::encode(rand::random::<[u8; 32]>());
+    let mut file = std::fs::OpenOptions::new();
+    file.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut file, 0o600);
+    file.open(&path)
+        .and_then(|mut f| f.write_all(key.as_bytes()))
+        .with_context(|| format!("writing {}", path.display()))?;
+    Ok(SecretString::from(key))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_never_show_in_debug() {
+        let settings = Settings {
+            database_url: SecretString::from("postgres://u:hunter2@h/db".to_owned()),
+            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+            data_dir: PathBuf::from("x"),
+            secret_key: SecretString::from("k".repeat(64)),
+            env: Environment::Production,
+            seed_demo: false,
+            site_root: PathBuf::from("site"),
+        };
+        let printed = format!("{settings:?}");
+        assert!(!printed.contains("hunter2"));
+        assert!(!printed.contains(&"k".repeat(64)));
+    }
+
+    #[test]
+    fn the_secret_key_is_generated_once_and_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = load_or_create_secret_key(dir.path()).unwrap();
+        let second = load_or_create_secret_key(dir.path()).unwrap();
+        assert_eq!(first.expose_secret(), second.expose_secret());
+        assert_eq!(first.expose_secret().len(), 64);
+    }
+
+    #[test]
+    #[expect(clippy::result_large_err, reason = "figment's Jail API fixes the error type")]
+    fn layers_apply_in_order() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("lore.toml", "bind = \"127.0.0.1:4000\"\nseed_demo = true")?;
+            jail.set_env("LORE_BIND", "127.0.0.1:5000");
+            let config = Config::load(None).map_err(|e| e.to_string())?;
+            assert_eq!(config.bind.port(), 5000, "environment beats file");
+            assert!(config.seed_demo, "file beats defaults");
+            assert_eq!(config.env, Environment::Development);
+            Ok(())
+        });
+    }
+}

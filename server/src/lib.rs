@@ -1,0 +1,13 @@
+//! The Lore server: configuration, the HTTP application and its operational endpoints.
+//!
+//! Error policy: start-up and command-line paths use `anyhow` with context, because their only
+//! audience is the operator reading the message; request paths never fail with `anyhow` (the app
+//! crate maps service errors to user-safe ones).
+
+pub mod config;
+mod health;
+mod metrics;
+pub mod startup;
+pub mod telemetry;
+
+pub use startup::{Application, shutdown_signal};

@@ -1,0 +1,222 @@
+//! The application over real HTTP: server-rendered pages, languages, server functions, health,
+//! metrics, compression and graceful shutdown.
+
+mod support;
+
+use std::time::Duration;
+use support::TestApp;
+
+/// Newest first: the home page shows the last 20 demo courses of the seed table.
+fn newest_demo_titles(n: usize) -> Vec<&'static str> {
+    let all: Vec<&str> = services::demo::course_titles().collect();
+    all.iter().rev().take(n).copied().collect()
+}
+
+fn escaped(title: &str) -> String {
+    title.replace('&', "&amp;")
+}
+
+#[tokio::test]
+async fn the_home_page_is_server_rendered_from_the_database() {
+    for app in TestApp::every_backend().await {
+        let response = app.get("/").await;
+        assert_eq!(response.status(), 200, "{:?}", app.backend());
+        assert!(response.headers().contains_key("x-request-id"));
+        let content_type = response.headers()["content-type"].to_str().unwrap().to_owned();
+        assert!(content_type.starts_with("text/html"), "{content_type}");
+        let html = response.text().await.unwrap();
+        for title in newest_demo_titles(20) {
+            assert!(html.contains(&escaped(title)), "{:?}: {title} missing", app.backend());
+        }
+        let oldest = services::demo::course_titles().next().unwrap();
+        assert!(!html.contains(oldest), "only the newest 20 are on the home page");
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn the_category_filter_works_without_javascript() {
+    let app = TestApp::sqlite().await;
+    let html = app.get("/?category=design").await.text().await.unwrap();
+    assert!(html.contains("UI 设计基础课"));
+    assert!(html.contains("Design Systems That Last"));
+    assert!(!html.contains("Rust 从零到实战"), "a programming course leaked into design");
+    let unknown = app.get("/?category=nothing-here").await;
+    assert_eq!(unknown.status(), 200);
+    let bad = app.get("/?category=Not%20A%20Slug").await;
+    assert_eq!(bad.status(), 400, "a malformed filter is the user's mistake, not a 500");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn course_and_lesson_pages_render_and_unknown_ones_are_404() {
+    let app = TestApp::sqlite().await;
+    let course = app.get("/courses/rust-from-zero").await;
+    assert_eq!(course.status(), 200);
+    let html = course.text().await.unwrap();
+    assert!(html.contains("Rust 从零到实战"));
+    assert!(html.contains("为什么要学Rust"), "the outline lists lesson titles");
+
+    let detail = app.services.course("rust-from-zero").await.unwrap();
+    let first = &detail.chapters[0].lessons[0];
+    let lesson = app
+        .get(&format!("/courses/rust-from-zero/lessons/{}", first.id))
+        .await;
+    assert_eq!(lesson.status(), 200);
+    assert!(lesson.text().await.unwrap().contains(&first.title));
+
+    let other = app.services.course("tea-culture").await.unwrap();
+    let foreign = other.chapters[0].lessons[0].id;
+    let cross = app
+        .get(&format!("/courses/rust-from-zero/lessons/{foreign}"))
+        .await;
+    assert_eq!(cross.status(), 404, "a lesson is only found through its own course");
+
+    for path in [
+        "/courses/no-such-course",
+        "/courses/rust-from-zero/lessons/999999",
+        "/courses/rust-from-zero/lessons/not-a-number",
+        "/no/such/page",
+    ] {
+        assert_eq!(app.get(path).await.status(), 404, "{path}");
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_language_follows_the_cookie_then_accept_language() {
+    let app = TestApp::sqlite().await;
+    let get = |accept: &'static str, cookie: Option<&'static str>| {
+        let mut request = app
+            .client
+            .get(format!("{}/", app.base))
+            .header("accept-language", accept);
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        async move { request.send().await.unwrap().text().await.unwrap() }
+    };
+    let english = get("en-US,en;q=0.9", None).await;
+    assert!(english.contains("lang=\"en\""));
+    assert!(english.contains("New courses"));
+    for accept in ["zh-CN,zh;q=0.9", "zh-TW", "zh", "fr, zh;q=0.5"] {
+        let chinese = get(accept, None).await;
+        assert!(chinese.contains("lang=\"zh-CN\""), "{accept}");
+        assert!(chinese.contains("最新课程"), "{accept}");
+    }
+    let chosen = get("zh-CN", Some("lore_lang=en")).await;
+    assert!(chosen.contains("New courses"), "the cookie beats Accept-Language");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn server_functions_answer_at_stable_urls() {
+    let app = TestApp::sqlite().await;
+    let response = app
+        .client
+        .post(format!("{}/api/search", app.base))
+        .form(&[("query", "rust")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let found: serde_json::Value = response.json().await.unwrap();
+    let titles: Vec<&str> = found
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles, ["Rust 从零到实战"]);
+
+    let missing = app
+        .client
+        .post(format!("{}/api/course", app.base))
+        .form(&[("slug", "nope")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+    assert_eq!(missing.text().await.unwrap(), "\"NotFound\"");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn readiness_follows_the_database() {
+    let app = TestApp::sqlite().await;
+    assert_eq!(app.get("/healthz").await.status(), 200);
+    assert_eq!(app.get("/readyz").await.status(), 200);
+    app.services.store().close().await;
+    assert_eq!(app.get("/readyz").await.status(), 503);
+    assert_eq!(app.get("/healthz").await.status(), 200, "the process is still up");
+    let page = app.get("/courses").await;
+    assert_eq!(page.status(), 503, "a page that needs the database says so, not 500");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_pattern() {
+    let app = TestApp::sqlite().await;
+    app.get("/courses/rust-from-zero").await;
+    app.get("/courses/tea-culture").await;
+    let text = app.get("/metrics").await.text().await.unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("lore_http_requests_total") && l.contains("route=\"/courses/{slug}\""))
+        .unwrap_or_else(|| panic!("no per-route counter in:\n{text}"));
+    assert!(line.ends_with(" 2"), "{line}");
+    assert!(text.contains("lore_http_request_duration_seconds_bucket"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn pages_are_compressed_when_the_client_accepts_it() {
+    let app = TestApp::sqlite().await;
+    for (accept, expected) in [("br", "br"), ("gzip", "gzip")] {
+        let response = app
+            .client
+            .get(format!("{}/", app.base))
+            .header("accept-encoding", accept)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.headers()["content-encoding"], expected);
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn shutdown_finishes_a_request_in_flight() {
+    let mut app = TestApp::sqlite().await;
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<bytes::Bytes, std::io::Error>>(1);
+    let body = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|chunk| (chunk, rx))
+    });
+    let request = app
+        .client
+        .post(format!("{}/api/search", app.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(reqwest::Body::wrap_stream(body))
+        .send();
+    let in_flight = tokio::spawn(request);
+    tx.send(Ok(bytes::Bytes::from_static(b"query=ru"))).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
+    app.begin_shutdown();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(!app.has_stopped(), "the server waits for the request in flight");
+
+    tx.send(Ok(bytes::Bytes::from_static(b"st"))).await.unwrap();
+    drop(tx);
+    let response = in_flight.await.unwrap().unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(response.text().await.unwrap().contains("Rust 从零到实战"));
+    tokio::time::timeout(Duration::from_secs(5), async {
+        while !app.has_stopped() {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .expect("the server stops once the request is done");
+    app.stop().await;
+}
