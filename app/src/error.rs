@@ -3,9 +3,9 @@
 //! The full cause chain of a failure is logged on the server when the error is made
 //! ([`AppError::from_service`]); only the variant crosses to the browser.
 
-use serde::{Deserialize, Serialize};
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
 
 /// A user-safe error.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]

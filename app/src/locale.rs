@@ -25,7 +25,11 @@ fn negotiated_accept_language() -> Option<String> {
     #[cfg(feature = "ssr")]
     {
         let parts = leptos::prelude::use_context::<http::request::Parts>()?;
-        let header = parts.headers.get(http::header::ACCEPT_LANGUAGE)?.to_str().ok()?;
+        let header = parts
+            .headers
+            .get(http::header::ACCEPT_LANGUAGE)?
+            .to_str()
+            .ok()?;
         Lang::negotiate(header).map(|lang| lang.tag().to_owned())
     }
     #[cfg(not(feature = "ssr"))]

@@ -21,7 +21,10 @@ async fn main() -> anyhow::Result<()> {
 }
 
 async fn home(State(store): State<Store>) -> Result<Html<String>, StatusCode> {
-    let categories = store.list_categories().await.map_err(|_| StatusCode::SERVICE_UNAVAILABLE)?;
+    let categories = store
+        .list_categories()
+        .await
+        .map_err(|_| StatusCode::SERVICE_UNAVAILABLE)?;
     let courses = store
         .list_published_courses(&CourseFilter {
             category: None,
@@ -72,7 +75,9 @@ async fn home(State(store): State<Store>) -> Result<Html<String>, StatusCode> {
             price = course.price,
         );
     }
-    html.push_str("</ul></section></main><footer class=\"site-footer\"><p>Lore</p></footer></body></html>");
+    html.push_str(
+        "</ul></section></main><footer class=\"site-footer\"><p>Lore</p></footer></body></html>",
+    );
     Ok(Html(html))
 }
 

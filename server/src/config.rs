@@ -59,19 +59,35 @@ impl Default for Config {
 }
 
 impl Config {
+    /// The settings `LORE_*` variables may set. Other `LORE_*` variables (test tooling's, say) are
+    /// not configuration and are left alone, while an unknown key in the file is an error.
+    const KEYS: [&'static str; 7] = [
+        "database_url",
+        "bind",
+        "data_dir",
+        "secret_key",
+        "env",
+        "seed_demo",
+        "site_root",
+    ];
+
     /// Reads the defaults, then `file` (or `lore.toml` in the working folder if it exists), then the
     /// environment (`LORE_DATABASE_URL`, `LORE_BIND`, …).
     pub fn load(file: Option<&Path>) -> anyhow::Result<Self> {
         let mut figment = Figment::new();
         match file {
             Some(path) => {
-                anyhow::ensure!(path.exists(), "configuration file {} not found", path.display());
+                anyhow::ensure!(
+                    path.exists(),
+                    "configuration file {} not found",
+                    path.display()
+                );
                 figment = figment.merge(Toml::file(path));
             }
             None => figment = figment.merge(Toml::file("lore.toml")),
         }
         figment
-            .merge(Env::prefixed("LORE_").ignore(&["config"]))
+            .merge(Env::prefixed("LORE_").only(&Self::KEYS))
             .extract()
             .context("reading the configuration (defaults, file, LORE_* variables)")
     }
@@ -177,15 +193,24 @@ mod tests {
     }
 
     #[test]
-    #[expect(clippy::result_large_err, reason = "figment's Jail API fixes the error type")]
+    #[expect(
+        clippy::result_large_err,
+        reason = "figment's Jail API fixes the error type"
+    )]
     fn layers_apply_in_order() {
         figment::Jail::expect_with(|jail| {
             jail.create_file("lore.toml", "bind = \"127.0.0.1:4000\"\nseed_demo = true")?;
             jail.set_env("LORE_BIND", "127.0.0.1:5000");
+            jail.set_env("LORE_E2E_PORT", "1234");
             let config = Config::load(None).map_err(|e| e.to_string())?;
             assert_eq!(config.bind.port(), 5000, "environment beats file");
             assert!(config.seed_demo, "file beats defaults");
             assert_eq!(config.env, Environment::Development);
+            jail.create_file("typo.toml", "bnid = \"127.0.0.1:1\"")?;
+            assert!(
+                Config::load(Some(Path::new("typo.toml"))).is_err(),
+                "typos in the file are caught"
+            );
             Ok(())
         });
     }

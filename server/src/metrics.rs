@@ -115,7 +115,9 @@ pub async fn serve(State(metrics): State<Arc<Metrics>>) -> Response {
         Ok(()) => (
             [(
                 header::CONTENT_TYPE,
-                HeaderValue::from_static("application/openmetrics-text; version=1.0.0; charset=utf-8"),
+                HeaderValue::from_static(
+                    "application/openmetrics-text; version=1.0.0; charset=utf-8",
+                ),
             )],
             body,
         )

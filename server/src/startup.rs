@@ -164,7 +164,10 @@ fn router(settings: &Settings, services: Services) -> Router {
                 .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
                 .layer(TraceLayer::new_for_http().make_span_with(request_span))
                 .layer(PropagateRequestIdLayer::new(request_id))
-                .layer(axum::middleware::from_fn_with_state(metrics, metrics::track))
+                .layer(axum::middleware::from_fn_with_state(
+                    metrics,
+                    metrics::track,
+                ))
                 .layer(CompressionLayer::new().br(true).gzip(true))
                 .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES)),
         )

@@ -11,7 +11,12 @@ pub fn init(env: Environment) {
     let result = match env {
         Environment::Development => registry.with(fmt::layer().pretty()).try_init(),
         Environment::Production => registry
-            .with(fmt::layer().json().flatten_event(true).with_current_span(true))
+            .with(
+                fmt::layer()
+                    .json()
+                    .flatten_event(true)
+                    .with_current_span(true),
+            )
             .try_init(),
     };
     if let Err(err) = result {

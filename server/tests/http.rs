@@ -22,14 +22,24 @@ async fn the_home_page_is_server_rendered_from_the_database() {
         let response = app.get("/").await;
         assert_eq!(response.status(), 200, "{:?}", app.backend());
         assert!(response.headers().contains_key("x-request-id"));
-        let content_type = response.headers()["content-type"].to_str().unwrap().to_owned();
+        let content_type = response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .to_owned();
         assert!(content_type.starts_with("text/html"), "{content_type}");
         let html = response.text().await.unwrap();
         for title in newest_demo_titles(20) {
-            assert!(html.contains(&escaped(title)), "{:?}: {title} missing", app.backend());
+            assert!(
+                html.contains(&escaped(title)),
+                "{:?}: {title} missing",
+                app.backend()
+            );
         }
         let oldest = services::demo::course_titles().next().unwrap();
-        assert!(!html.contains(oldest), "only the newest 20 are on the home page");
+        assert!(
+            !html.contains(oldest),
+            "only the newest 20 are on the home page"
+        );
         app.stop().await;
     }
 }
@@ -40,11 +50,18 @@ async fn the_category_filter_works_without_javascript() {
     let html = app.get("/?category=design").await.text().await.unwrap();
     assert!(html.contains("UI 设计基础课"));
     assert!(html.contains("Design Systems That Last"));
-    assert!(!html.contains("Rust 从零到实战"), "a programming course leaked into design");
+    assert!(
+        !html.contains("Rust 从零到实战"),
+        "a programming course leaked into design"
+    );
     let unknown = app.get("/?category=nothing-here").await;
     assert_eq!(unknown.status(), 200);
     let bad = app.get("/?category=Not%20A%20Slug").await;
-    assert_eq!(bad.status(), 400, "a malformed filter is the user's mistake, not a 500");
+    assert_eq!(
+        bad.status(),
+        400,
+        "a malformed filter is the user's mistake, not a 500"
+    );
     app.stop().await;
 }
 
@@ -55,7 +72,10 @@ async fn course_and_lesson_pages_render_and_unknown_ones_are_404() {
     assert_eq!(course.status(), 200);
     let html = course.text().await.unwrap();
     assert!(html.contains("Rust 从零到实战"));
-    assert!(html.contains("为什么要学Rust"), "the outline lists lesson titles");
+    assert!(
+        html.contains("为什么要学Rust"),
+        "the outline lists lesson titles"
+    );
 
     let detail = app.services.course("rust-from-zero").await.unwrap();
     let first = &detail.chapters[0].lessons[0];
@@ -70,7 +90,11 @@ async fn course_and_lesson_pages_render_and_unknown_ones_are_404() {
     let cross = app
         .get(&format!("/courses/rust-from-zero/lessons/{foreign}"))
         .await;
-    assert_eq!(cross.status(), 404, "a lesson is only found through its own course");
+    assert_eq!(
+        cross.status(),
+        404,
+        "a lesson is only found through its own course"
+    );
 
     for path in [
         "/courses/no-such-course",
@@ -105,7 +129,10 @@ async fn the_language_follows_the_cookie_then_accept_language() {
         assert!(chinese.contains("最新课程"), "{accept}");
     }
     let chosen = get("zh-CN", Some("lore_lang=en")).await;
-    assert!(chosen.contains("New courses"), "the cookie beats Accept-Language");
+    assert!(
+        chosen.contains("New courses"),
+        "the cookie beats Accept-Language"
+    );
     app.stop().await;
 }
 
@@ -148,9 +175,17 @@ async fn readiness_follows_the_database() {
     assert_eq!(app.get("/readyz").await.status(), 200);
     app.services.store().close().await;
     assert_eq!(app.get("/readyz").await.status(), 503);
-    assert_eq!(app.get("/healthz").await.status(), 200, "the process is still up");
+    assert_eq!(
+        app.get("/healthz").await.status(),
+        200,
+        "the process is still up"
+    );
     let page = app.get("/courses").await;
-    assert_eq!(page.status(), 503, "a page that needs the database says so, not 500");
+    assert_eq!(
+        page.status(),
+        503,
+        "a page that needs the database says so, not 500"
+    );
     app.stop().await;
 }
 
@@ -162,7 +197,9 @@ async fn metrics_count_requests_by_route_pattern() {
     let text = app.get("/metrics").await.text().await.unwrap();
     let line = text
         .lines()
-        .find(|l| l.starts_with("lore_http_requests_total") && l.contains("route=\"/courses/{slug}\""))
+        .find(|l| {
+            l.starts_with("lore_http_requests_total") && l.contains("route=\"/courses/{slug}\"")
+        })
         .unwrap_or_else(|| panic!("no per-route counter in:\n{text}"));
     assert!(line.ends_with(" 2"), "{line}");
     assert!(text.contains("lore_http_request_duration_seconds_bucket"));
@@ -199,12 +236,17 @@ async fn shutdown_finishes_a_request_in_flight() {
         .body(reqwest::Body::wrap_stream(body))
         .send();
     let in_flight = tokio::spawn(request);
-    tx.send(Ok(bytes::Bytes::from_static(b"query=ru"))).await.unwrap();
+    tx.send(Ok(bytes::Bytes::from_static(b"query=ru")))
+        .await
+        .unwrap();
     tokio::time::sleep(Duration::from_millis(200)).await;
 
     app.begin_shutdown();
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert!(!app.has_stopped(), "the server waits for the request in flight");
+    assert!(
+        !app.has_stopped(),
+        "the server waits for the request in flight"
+    );
 
     tx.send(Ok(bytes::Bytes::from_static(b"st"))).await.unwrap();
     drop(tx);

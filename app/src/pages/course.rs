@@ -92,6 +92,7 @@ fn CourseView(course: CourseDetail) -> impl IntoView {
             </ol>
         </section>
     }
+    .into_any()
 }
 
 #[component]

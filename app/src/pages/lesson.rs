@@ -92,4 +92,5 @@ fn LessonBody(view: LessonView) -> impl IntoView {
             </nav>
         </article>
     }
+    .into_any()
 }

@@ -286,7 +286,11 @@ mod tests {
 
     #[test]
     fn status_and_kind_names_round_trip() {
-        for s in [CourseStatus::Draft, CourseStatus::InReview, CourseStatus::Published] {
+        for s in [
+            CourseStatus::Draft,
+            CourseStatus::InReview,
+            CourseStatus::Published,
+        ] {
             assert_eq!(CourseStatus::parse(s.as_str()), Some(s));
         }
         for k in [LessonKind::Text, LessonKind::Video, LessonKind::Audio] {

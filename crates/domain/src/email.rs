@@ -69,7 +69,10 @@ mod tests {
 
     #[test]
     fn normalises_and_refuses() {
-        assert_eq!(Email::parse(" Ann@Example.COM ").unwrap().as_str(), "Ann@example.com");
+        assert_eq!(
+            Email::parse(" Ann@Example.COM ").unwrap().as_str(),
+            "Ann@example.com"
+        );
         for bad in ["", "a", "a@b", "@b.c", "a@.b", "a@b.", "a b@c.d", "a@b@c.d"] {
             assert_eq!(Email::parse(bad), Err(EmailError::Invalid), "{bad}");
         }

@@ -103,8 +103,14 @@ mod tests {
 
     #[test]
     fn formats_with_two_decimals() {
-        assert_eq!(Money::price(19900, Currency::Cny).unwrap().to_string(), "¥199.00");
-        assert_eq!(Money::price(1950, Currency::Usd).unwrap().to_string(), "$19.50");
+        assert_eq!(
+            Money::price(19900, Currency::Cny).unwrap().to_string(),
+            "¥199.00"
+        );
+        assert_eq!(
+            Money::price(1950, Currency::Usd).unwrap().to_string(),
+            "$19.50"
+        );
         assert_eq!(Money::price(5, Currency::Usd).unwrap().to_string(), "$0.05");
     }
 

@@ -1,7 +1,9 @@
 //! Reading the catalog: home page, catalog pages, a course, a lesson, search.
 
 use crate::{ServiceError, Services};
-use domain::{CatalogPage, Category, CourseCard, CourseDetail, HomePage, LessonId, LessonView, Slug};
+use domain::{
+    CatalogPage, Category, CourseCard, CourseDetail, HomePage, LessonId, LessonView, Slug,
+};
 use store::CourseFilter;
 use tracing::instrument;
 

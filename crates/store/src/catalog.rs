@@ -139,11 +139,10 @@ impl Store {
 
     /// Every category, in menu order.
     pub async fn list_categories(&self) -> Result<Vec<Category>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, slug, name_en, name_zh FROM categories ORDER BY position, id",
-        )
-        .fetch_all(self.pool())
-        .await?;
+        let rows =
+            sqlx::query("SELECT id, slug, name_en, name_zh FROM categories ORDER BY position, id")
+                .fetch_all(self.pool())
+                .await?;
         rows.iter()
             .map(|row| category_from(row, "id", "slug"))
             .collect()
@@ -297,7 +296,8 @@ impl Store {
             let lesson = LessonOutline {
                 id: LessonId::new(lesson_id),
                 title: row.try_get("title")?,
-                kind: LessonKind::parse(&kind).ok_or_else(|| StoreError::corrupt("lessons", kind))?,
+                kind: LessonKind::parse(&kind)
+                    .ok_or_else(|| StoreError::corrupt("lessons", kind))?,
                 is_preview: flag(row, "is_preview")?,
                 duration_seconds: row.try_get("duration_seconds")?,
             };
@@ -323,7 +323,8 @@ fn card_from(row: &AnyRow) -> Result<CourseCard, StoreError> {
         author_name: row.try_get("author_name")?,
         category_slug: Slug::parse(&category_slug)
             .map_err(|e| StoreError::corrupt("categories", e))?,
-        language: Lang::from_tag(&language).ok_or_else(|| StoreError::corrupt("courses", language))?,
+        language: Lang::from_tag(&language)
+            .ok_or_else(|| StoreError::corrupt("courses", language))?,
         price: Money::price(row.try_get("price_minor")?, currency)
             .map_err(|e| StoreError::corrupt("courses", e))?,
         lesson_count: row.try_get("lesson_count")?,

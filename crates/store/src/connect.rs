@@ -106,7 +106,9 @@ impl Store {
         conn.execute("SELECT 1").await?;
         let applied = match conn.list_applied_migrations("_sqlx_migrations").await {
             Ok(applied) => applied,
-            Err(sqlx::migrate::MigrateError::Execute(sqlx::Error::Database(_))) => return Ok(false),
+            Err(sqlx::migrate::MigrateError::Execute(sqlx::Error::Database(_))) => {
+                return Ok(false);
+            }
             Err(err) => return Err(err.into()),
         };
         Ok(self
@@ -189,7 +191,13 @@ mod tests {
 
     #[test]
     fn sqlite_files_are_created_unless_told_otherwise() {
-        assert_eq!(sqlite_url_creating_file("sqlite://a.db"), "sqlite://a.db?mode=rwc");
-        assert_eq!(sqlite_url_creating_file("sqlite://a.db?mode=ro"), "sqlite://a.db?mode=ro");
+        assert_eq!(
+            sqlite_url_creating_file("sqlite://a.db"),
+            "sqlite://a.db?mode=rwc"
+        );
+        assert_eq!(
+            sqlite_url_creating_file("sqlite://a.db?mode=ro"),
+            "sqlite://a.db?mode=ro"
+        );
     }
 }

@@ -5,7 +5,9 @@ use domain::{
     CourseStatus, Currency, Email, Lang, LessonKind, LocalizedText, Money, Role, Slug, UserId,
 };
 use store::testing::TestDb;
-use store::{CourseFilter, NewCategory, NewChapter, NewCourse, NewLesson, NewUser, Store, StoreError};
+use store::{
+    CourseFilter, NewCategory, NewChapter, NewCourse, NewLesson, NewUser, Store, StoreError,
+};
 
 fn slug(s: &str) -> Slug {
     Slug::parse(s).unwrap()
@@ -36,7 +38,12 @@ async fn category(store: &Store, s: &str, position: i64) -> domain::CategoryId {
         .unwrap()
 }
 
-fn course(s: &str, author: UserId, category: domain::CategoryId, status: CourseStatus) -> NewCourse {
+fn course(
+    s: &str,
+    author: UserId,
+    category: domain::CategoryId,
+    status: CourseStatus,
+) -> NewCourse {
     NewCourse {
         slug: slug(s),
         author,
@@ -150,7 +157,11 @@ async fn emails_are_unique_regardless_of_case() {
                 role: Role::Learner,
             })
             .await;
-        assert!(matches!(again, Err(StoreError::Conflict(_))), "{:?}: {again:?}", db.backend());
+        assert!(
+            matches!(again, Err(StoreError::Conflict(_))),
+            "{:?}: {again:?}",
+            db.backend()
+        );
         let found = db
             .store
             .user_by_email(&Email::parse("Ada@Example.com").unwrap())
@@ -158,8 +169,16 @@ async fn emails_are_unique_regardless_of_case() {
             .unwrap();
         assert_eq!(found, Some((id, Role::Author)));
         assert!(db.store.set_user_role(id, Role::Admin).await.unwrap());
-        assert!(!db.store.set_user_role(UserId::new(id.get() + 1000), Role::Admin).await.unwrap());
-        let found = db.store.user_by_email(&Email::parse("ada@example.com").unwrap()).await;
+        assert!(
+            !db.store
+                .set_user_role(UserId::new(id.get() + 1000), Role::Admin)
+                .await
+                .unwrap()
+        );
+        let found = db
+            .store
+            .user_by_email(&Email::parse("ada@example.com").unwrap())
+            .await;
         assert_eq!(found.unwrap(), Some((id, Role::Admin)));
         db.cleanup().await;
     }
@@ -175,7 +194,12 @@ async fn a_course_round_trips_with_its_outline() {
             .create_course(&course("rust", who, cat, CourseStatus::Published))
             .await
             .unwrap();
-        let detail = db.store.published_course(&slug("rust")).await.unwrap().unwrap();
+        let detail = db
+            .store
+            .published_course(&slug("rust"))
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(detail.card.id, id);
         assert_eq!(detail.card.lesson_count, 3);
         assert_eq!(detail.card.author_name, "Ada");
@@ -186,7 +210,11 @@ async fn a_course_round_trips_with_its_outline() {
             .chapters
             .iter()
             .map(|c| {
-                let lessons = c.lessons.iter().map(|l| (l.title.as_str(), l.is_preview)).collect();
+                let lessons = c
+                    .lessons
+                    .iter()
+                    .map(|l| (l.title.as_str(), l.is_preview))
+                    .collect();
                 (c.title.as_str(), lessons)
             })
             .collect();
@@ -217,12 +245,19 @@ async fn only_published_courses_are_public() {
             ("draft", code, CourseStatus::Draft),
             ("waiting", code, CourseStatus::InReview),
         ] {
-            db.store.create_course(&course(s, who, cat, status)).await.unwrap();
+            db.store
+                .create_course(&course(s, who, cat, status))
+                .await
+                .unwrap();
         }
         assert_eq!(db.store.count_courses().await.unwrap(), 4);
         let all = db
             .store
-            .list_published_courses(&CourseFilter { category: None, limit: 10, offset: 0 })
+            .list_published_courses(&CourseFilter {
+                category: None,
+                limit: 10,
+                offset: 0,
+            })
             .await
             .unwrap();
         let mut slugs: Vec<&str> = all.iter().map(|c| c.slug.as_str()).collect();
@@ -241,13 +276,29 @@ async fn only_published_courses_are_public() {
         assert_eq!(in_code[0].slug, slug("one"));
         let paged = db
             .store
-            .list_published_courses(&CourseFilter { category: None, limit: 1, offset: 1 })
+            .list_published_courses(&CourseFilter {
+                category: None,
+                limit: 1,
+                offset: 1,
+            })
             .await
             .unwrap();
         assert_eq!(paged.len(), 1);
         assert_ne!(paged[0].slug, all[0].slug);
-        assert!(db.store.published_course(&slug("draft")).await.unwrap().is_none());
-        assert!(db.store.published_course(&slug("nothing")).await.unwrap().is_none());
+        assert!(
+            db.store
+                .published_course(&slug("draft"))
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert!(
+            db.store
+                .published_course(&slug("nothing"))
+                .await
+                .unwrap()
+                .is_none()
+        );
         db.cleanup().await;
     }
 }
@@ -265,7 +316,11 @@ async fn a_duplicate_slug_is_a_conflict_and_leaves_nothing_behind() {
             .store
             .create_course(&course("same", who, cat, CourseStatus::Draft))
             .await;
-        assert!(matches!(again, Err(StoreError::Conflict(_))), "{:?}: {again:?}", db.backend());
+        assert!(
+            matches!(again, Err(StoreError::Conflict(_))),
+            "{:?}: {again:?}",
+            db.backend()
+        );
         assert_eq!(db.store.count_courses().await.unwrap(), 1);
         db.cleanup().await;
     }
@@ -283,12 +338,19 @@ async fn search_matches_any_case_and_treats_wildcards_literally() {
         let mut other = course("plain", who, cat, CourseStatus::Published);
         other.subtitle = "nothing special".into();
         db.store.create_course(&other).await.unwrap();
-        let hits = db.store.search_published_courses("TITLE OF RUST", 10).await.unwrap();
+        let hits = db
+            .store
+            .search_published_courses("TITLE OF RUST", 10)
+            .await
+            .unwrap();
         assert_eq!(hits.len(), 1, "{:?}", db.backend());
         let percent = db.store.search_published_courses("100%", 10).await.unwrap();
         assert_eq!(percent.len(), 1, "a literal % must not match everything");
         let underscore = db.store.search_published_courses("_", 10).await.unwrap();
-        assert!(underscore.is_empty(), "a literal _ must not match any character");
+        assert!(
+            underscore.is_empty(),
+            "a literal _ must not match any character"
+        );
         db.cleanup().await;
     }
 }

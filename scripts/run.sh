@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Builds Lore in release mode and runs it on embedded SQLite under ./data, with the demo catalog on
+# first start. Open http://127.0.0.1:3000 (LORE_BIND changes it). Ctrl-C stops it gracefully.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+source scripts/env.sh
+cargo leptos build --release
+export LORE_SITE_ROOT="${LORE_SITE_ROOT:-target/site}"
+target/server-release/lore seed-demo
+exec target/server-release/lore serve

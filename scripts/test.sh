@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Lore's whole test run, as CI runs it: formatting, lints, unit and integration tests on SQLite and
+# PostgreSQL, then the browser tests against a release build on a fresh database.
+#
+# PostgreSQL: LORE_TEST_POSTGRES_URL, else postgres://postgres@127.0.0.1:5432/test. With CI=true an
+# unreachable server fails the run instead of skipping the PostgreSQL half.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh --test
+source scripts/env.sh
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "clippy (server side and tests)"
+cargo clippy --workspace --exclude frontend --all-targets --locked -- -D warnings
+step "clippy (browser side, wasm32)"
+cargo clippy -p frontend -p app --target wasm32-unknown-unknown --locked -- -D warnings
+
+step "unit and integration tests (SQLite and PostgreSQL)"
+cargo test --workspace --exclude frontend --locked
+
+step "release build (cargo leptos)"
+cargo leptos build --release
+
+step "browser tests (Playwright, chromium)"
+scripts/e2e.sh
