@@ -7,6 +7,17 @@ use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
+/// What was wrong with a new password.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PasswordProblem {
+    /// Fewer than 8 characters.
+    Short,
+    /// More than 128 characters.
+    Long,
+    /// One of the 10,000 most common passwords.
+    Common,
+}
+
 /// A user-safe error.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
@@ -16,9 +27,30 @@ pub enum AppError {
     /// The request broke a rule; names the field.
     #[error("invalid {0}")]
     Invalid(String),
-    /// The request collides with existing data.
-    #[error("conflict")]
-    Conflict,
+    /// The request collides with existing data; names the field (e.g. `email`).
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// Sign-in needed.
+    #[error("not signed in")]
+    Unauthorized,
+    /// Signed in, but not allowed.
+    #[error("forbidden")]
+    Forbidden,
+    /// Email and password do not match.
+    #[error("wrong email or password")]
+    WrongCredentials,
+    /// The account was disabled by an administrator.
+    #[error("account disabled")]
+    AccountDisabled,
+    /// A new password broke the rules.
+    #[error("password refused")]
+    Password(PasswordProblem),
+    /// Too many attempts; retry after this many seconds.
+    #[error("too many attempts")]
+    Throttled(u64),
+    /// A one-time link was wrong, used or expired.
+    #[error("invalid or expired link")]
+    InvalidToken,
     /// The platform failed; try again later.
     #[error("service unavailable")]
     Unavailable,
@@ -38,8 +70,9 @@ impl FromServerFnError for AppError {
 #[cfg(feature = "ssr")]
 impl AppError {
     /// Turns a service error into what the user may see, logs what they may not, and sets the HTTP
-    /// status of the page or server-function response being built.
+    /// status (and `Retry-After` when throttled) of the response being built.
     pub fn from_service(err: services::ServiceError) -> Self {
+        use domain::PasswordError;
         use http::StatusCode;
         use services::ServiceError;
         let (status, app_error) = match err {
@@ -47,9 +80,38 @@ impl AppError {
             ServiceError::Invalid(field) => {
                 (StatusCode::BAD_REQUEST, AppError::Invalid(field.to_owned()))
             }
-            ServiceError::Conflict(_) => (StatusCode::CONFLICT, AppError::Conflict),
+            ServiceError::Conflict(field) => (StatusCode::CONFLICT, AppError::Conflict(field)),
+            ServiceError::Unauthorized => (StatusCode::UNAUTHORIZED, AppError::Unauthorized),
+            ServiceError::Forbidden => (StatusCode::FORBIDDEN, AppError::Forbidden),
+            ServiceError::WrongCredentials => {
+                (StatusCode::UNAUTHORIZED, AppError::WrongCredentials)
+            }
+            ServiceError::AccountDisabled => (StatusCode::FORBIDDEN, AppError::AccountDisabled),
+            ServiceError::Password(problem) => (
+                StatusCode::BAD_REQUEST,
+                AppError::Password(match problem {
+                    PasswordError::TooShort => PasswordProblem::Short,
+                    PasswordError::TooLong => PasswordProblem::Long,
+                    PasswordError::TooCommon => PasswordProblem::Common,
+                }),
+            ),
+            ServiceError::Throttled { retry_after_secs } => {
+                if let Some(response) =
+                    leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
+                {
+                    response.insert_header(
+                        http::header::RETRY_AFTER,
+                        http::HeaderValue::from(retry_after_secs),
+                    );
+                }
+                (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    AppError::Throttled(retry_after_secs),
+                )
+            }
+            ServiceError::InvalidToken => (StatusCode::BAD_REQUEST, AppError::InvalidToken),
             ServiceError::Unavailable(source) => {
-                tracing::error!(error = ?cause_chain(&source), "service unavailable");
+                tracing::error!(error = %cause_chain(&source), "service unavailable");
                 (StatusCode::SERVICE_UNAVAILABLE, AppError::Unavailable)
             }
         };

@@ -14,17 +14,25 @@ mod generated {
 pub use generated::i18n;
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod auth;
 mod components;
 mod error;
 mod locale;
 mod pages;
+mod session_state;
 
 pub use error::AppError;
+
+/// The cookie that remembers the interface language.
+pub const LANG_COOKIE: &str = "lore_lang";
 
 use crate::components::{Footer, Header};
 use crate::i18n::I18nContextProvider;
 use crate::pages::{
-    AdminPage, CatalogPage, CoursePage, HomePage, LessonPage, NotFound, SearchPage, StudioPage,
+    AccountPage, AdminAuditPage, AdminPage, AdminUsersPage, CatalogPage, ConfirmEmailPage,
+    CoursePage, HomePage, LessonPage, LoginPage, NotFound, RegisterPage, ResetPasswordPage,
+    SearchPage, StudioPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title};
@@ -60,13 +68,14 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     view! {
         <I18nContextProvider
-            cookie_name="lore_lang"
+            cookie_name=LANG_COOKIE
             cookie_options=locale::cookie_options()
             ssr_lang_header_getter=locale::header_getter()
         >
             <Title formatter=|title: String| {
                 if title.is_empty() { "Lore".to_owned() } else { format!("{title} · Lore") }
             }/>
+            {session_state::provide()}
             <Router>
                 <Header/>
                 <main class="page">
@@ -81,7 +90,18 @@ pub fn App() -> impl IntoView {
                         />
                         <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async/>
                         <Route path=path!("/studio") view=StudioPage/>
-                        <Route path=path!("/admin") view=AdminPage/>
+                        <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+                        <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async/>
+                        <Route path=path!("/reset-password") view=ResetPasswordPage ssr=SsrMode::Async/>
+                        <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
+                        <Route
+                            path=path!("/account/confirm-email")
+                            view=ConfirmEmailPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/audit") view=AdminAuditPage ssr=SsrMode::Async/>
                     </Routes>
                 </main>
                 <Footer/>

@@ -41,6 +41,14 @@ pub struct Config {
     pub seed_demo: bool,
     /// The folder cargo-leptos built the site into (holds `pkg/`).
     pub site_root: PathBuf,
+    /// How people reach this Lore (`https://learn.example.com`), for links in mails and for cookie
+    /// and HSTS decisions; defaults to `http://<bind>`.
+    pub public_url: Option<String>,
+    /// `smtps://user:pass@host:465` or `smtp://host:587` (STARTTLS); unset: mails are written as
+    /// `.eml` files under `<data_dir>/mail`.
+    pub smtp_url: Option<SecretString>,
+    /// The sender of Lore's mails.
+    pub mail_from: String,
 }
 
 impl Default for Config {
@@ -54,6 +62,9 @@ impl Default for Config {
             seed_demo: false,
             site_root: std::env::var_os("LEPTOS_SITE_ROOT")
                 .map_or_else(|| PathBuf::from("target/site"), PathBuf::from),
+            public_url: None,
+            smtp_url: None,
+            mail_from: "Lore <no-reply@localhost>".to_owned(),
         }
     }
 }
@@ -61,7 +72,7 @@ impl Default for Config {
 impl Config {
     /// The settings `LORE_*` variables may set. Other `LORE_*` variables (test tooling's, say) are
     /// not configuration and are left alone, while an unknown key in the file is an error.
-    const KEYS: [&'static str; 7] = [
+    const KEYS: [&'static str; 10] = [
         "database_url",
         "bind",
         "data_dir",
@@ -69,6 +80,9 @@ impl Config {
         "env",
         "seed_demo",
         "site_root",
+        "public_url",
+        "smtp_url",
+        "mail_from",
     ];
 
     /// Reads the defaults, then `file` (or `lore.toml` in the working folder if it exists), then the
@@ -112,8 +126,20 @@ impl Config {
             secret_key.expose_secret().len() >= 32,
             "LORE_SECRET_KEY must be at least 32 characters"
         );
+        let public_url = self
+            .public_url
+            .unwrap_or_else(|| format!("http://{}", self.bind))
+            .trim_end_matches('/')
+            .to_owned();
+        anyhow::ensure!(
+            public_url.starts_with("http://") || public_url.starts_with("https://"),
+            "LORE_PUBLIC_URL must start with http:// or https://"
+        );
         Ok(Settings {
             database_url,
+            public_url,
+            smtp_url: self.smtp_url,
+            mail_from: self.mail_from,
             bind: self.bind,
             data_dir: self.data_dir,
             secret_key,
@@ -141,6 +167,19 @@ pub struct Settings {
     pub seed_demo: bool,
     /// The built site (`pkg/`, public files).
     pub site_root: PathBuf,
+    /// How people reach this Lore, without a trailing slash.
+    pub public_url: String,
+    /// The SMTP server, if mails go out by SMTP.
+    pub smtp_url: Option<SecretString>,
+    /// The sender of Lore's mails.
+    pub mail_from: String,
+}
+
+impl Settings {
+    /// Whether people reach Lore over HTTPS (secure cookies, HSTS).
+    pub fn tls(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
 }
 
 const SECRET_KEY_FILE: &str = "secret.key";
@@ -177,10 +216,14 @@ mod tests {
             env: Environment::Production,
             seed_demo: false,
             site_root: PathBuf::from("site"),
+            public_url: "http://x".into(),
+            smtp_url: Some(SecretString::from("smtps://u:smtp-pass@h".to_owned())),
+            mail_from: "x@y.z".into(),
         };
         let printed = format!("{settings:?}");
         assert!(!printed.contains("hunter2"));
         assert!(!printed.contains(&"k".repeat(64)));
+        assert!(!printed.contains("smtp-pass"));
     }
 
     #[test]

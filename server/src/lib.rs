@@ -4,9 +4,13 @@
 //! audience is the operator reading the message; request paths never fail with `anyhow` (the app
 //! crate maps service errors to user-safe ones).
 
+mod auth;
 pub mod config;
 mod health;
+pub mod mailer;
+mod media;
 mod metrics;
+mod security;
 pub mod startup;
 pub mod telemetry;
 

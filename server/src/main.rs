@@ -91,5 +91,5 @@ async fn open(settings: &server::config::Settings) -> anyhow::Result<Services> {
         .await
         .context("opening the database")?;
     store.migrate().await.context("applying migrations")?;
-    Ok(Services::new(store))
+    Ok(Services::new(store, &settings.public_url))
 }

@@ -1,19 +1,26 @@
 //! Building and running the application: open the store, migrate, wire the routes and layers, bind.
 
+use crate::auth::{SessionLayerState, session_layer};
 use crate::config::{Environment, Settings};
-use crate::{health, metrics};
+use crate::mailer::{self, Delivery};
+use crate::security::{self, SecurityPolicy};
+use crate::{health, media, metrics};
 use anyhow::Context;
+use app::auth::SessionCookie;
 use app::{App, shell};
 use axum::Router;
-use axum::extract::{MatchedPath, Request};
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
 use axum::http::{HeaderName, HeaderValue, header};
-use axum::routing::get;
+use axum::routing::{get, post};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
+use lettre::message::Mailbox;
 use secrecy::ExposeSecret;
 use services::Services;
 use std::future::Future;
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use store::Store;
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
@@ -24,7 +31,7 @@ use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-/// Largest request body accepted anywhere (uploads will get their own, larger limit).
+/// Largest request body accepted by pages and server functions (avatar uploads have their own).
 const BODY_LIMIT_BYTES: usize = 1024 * 1024;
 
 /// A built application: bound to its port, ready to run.
@@ -32,6 +39,8 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     services: Services,
+    delivery: Delivery,
+    mail_from: Mailbox,
 }
 
 impl Application {
@@ -42,7 +51,12 @@ impl Application {
             .await
             .context("opening the database")?;
         store.migrate().await.context("applying migrations")?;
-        let services = Services::new(store);
+        let services = Services::new(store, &settings.public_url);
+        let delivery = Delivery::from_settings(settings)?;
+        let mail_from: Mailbox = settings
+            .mail_from
+            .parse()
+            .context("LORE_MAIL_FROM must be an address like `Lore <no-reply@example.com>`")?;
         if settings.seed_demo
             && let Some(report) = services::demo::seed_if_empty(&services).await?
         {
@@ -56,6 +70,8 @@ impl Application {
             listener,
             router,
             services,
+            delivery,
+            mail_from,
         })
     }
 
@@ -75,9 +91,20 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         tracing::info!(address = %self.listener.local_addr()?, "Lore is listening");
-        axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown)
-            .await?;
+        let sender = tokio::spawn(mailer::run(
+            self.services.clone(),
+            self.delivery,
+            self.mail_from,
+        ));
+        let served = axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await;
+        sender.abort();
+        served?;
         self.services.store().close().await;
         tracing::info!("Lore stopped");
         Ok(())
@@ -136,26 +163,58 @@ fn leptos_options(settings: &Settings) -> LeptosOptions {
 fn router(settings: &Settings, services: Services) -> Router {
     let options = leptos_options(settings);
     let metrics = metrics::Metrics::new();
+    let cookie = SessionCookie {
+        secure: settings.tls(),
+    };
+    let policy = Arc::new(SecurityPolicy {
+        public_origin: security::origin_of(&settings.public_url),
+        tls: settings.tls(),
+    });
     let routes = generate_route_list(App);
     let context = {
         let services = services.clone();
-        move || provide_context(services.clone())
+        move || {
+            provide_context(services.clone());
+            provide_context(cookie);
+            if let (Some(nonce), Some(response)) = (
+                leptos::nonce::use_nonce(),
+                use_context::<leptos_axum::ResponseOptions>(),
+            ) && let Ok(csp) = HeaderValue::from_str(&security::page_csp(&nonce.to_string()))
+            {
+                response.insert_header(header::CONTENT_SECURITY_POLICY, csp);
+            }
+        }
     };
-    let system = Router::new()
+    let mut system = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
-        .with_state(services)
+        .with_state(services.clone())
         .route("/metrics", get(metrics::serve).with_state(metrics.clone()));
+    if settings.env == Environment::Development {
+        let mail_dir = mailer::mail_dir(&settings.data_dir);
+        system = system.route("/dev/mail", get(media::dev_mail).with_state(mail_dir));
+    }
+    let media = Router::new()
+        .route(
+            "/account/avatar",
+            post(media::upload_avatar)
+                .layer(DefaultBodyLimit::max(media::AVATAR_MAX_BYTES + 64 * 1024)),
+        )
+        .route("/media/avatars/{file}", get(media::avatar))
+        .with_state(services.clone());
     let site = Router::new()
         .leptos_routes_with_context(&options, routes, context.clone(), {
             let options = options.clone();
             move || shell(options.clone())
         })
         .fallback(file_and_error_handler_with_context(context, shell))
-        .with_state(options.clone());
+        .with_state(options.clone())
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES));
+    let sessions = SessionLayerState { services, cookie };
     let request_id = HeaderName::from_static("x-request-id");
     Router::new()
         .merge(system)
+        .merge(media)
         .merge(site)
         .nest_service("/pkg", assets(&options))
         .route_layer(axum::middleware::from_fn(metrics::record_route))
@@ -168,8 +227,19 @@ fn router(settings: &Settings, services: Services) -> Router {
                     metrics,
                     metrics::track,
                 ))
+                .layer(axum::middleware::from_fn_with_state(
+                    policy.clone(),
+                    security::headers,
+                ))
                 .layer(CompressionLayer::new().br(true).gzip(true))
-                .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES)),
+                .layer(axum::middleware::from_fn_with_state(
+                    policy,
+                    security::refuse_cross_site,
+                ))
+                .layer(axum::middleware::from_fn_with_state(
+                    sessions,
+                    session_layer,
+                )),
         )
 }
 

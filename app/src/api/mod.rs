@@ -1,10 +1,13 @@
 //! Server functions: thin adapters from HTTP to one service call each, at stable `/api/…` URLs.
 
+pub mod account;
+pub mod admin;
 mod catalog;
 mod course;
 mod home;
 mod lesson;
 mod search;
+pub mod types;
 
 pub use catalog::catalog;
 pub use course::course;
@@ -17,6 +20,7 @@ pub use search::search;
 fn services() -> Result<services::Services, crate::AppError> {
     leptos::prelude::use_context::<services::Services>().ok_or_else(|| {
         tracing::error!("services missing from the request context");
+        crate::error::set_status(http::StatusCode::SERVICE_UNAVAILABLE);
         crate::AppError::Unavailable
     })
 }

@@ -1,22 +1,59 @@
 use crate::AppError;
+use crate::error::PasswordProblem;
 use crate::i18n::*;
 use leptos::prelude::*;
 
-/// Explains a failed request in the reader's language. Not-found gets its own page elsewhere; this
-/// covers everything else.
+/// The translated sentence for an error.
+#[component]
+pub fn ErrorMessage(error: AppError) -> impl IntoView {
+    let i18n = use_i18n();
+    match error {
+        AppError::NotFound => t!(i18n, not_found_body).into_any(),
+        AppError::Invalid(field) => {
+            let field = field_label(&field);
+            t!(i18n, error_invalid, field = move || field()).into_any()
+        }
+        AppError::Conflict(field) if field == "email" => t!(i18n, error_email_taken).into_any(),
+        AppError::Conflict(_) | AppError::Request(_) => t!(i18n, error_request).into_any(),
+        AppError::Unauthorized => t!(i18n, error_unauthorized).into_any(),
+        AppError::Forbidden => t!(i18n, error_forbidden).into_any(),
+        AppError::WrongCredentials => t!(i18n, error_wrong_credentials).into_any(),
+        AppError::AccountDisabled => t!(i18n, error_account_disabled).into_any(),
+        AppError::Password(PasswordProblem::Short) => t!(i18n, error_password_short).into_any(),
+        AppError::Password(PasswordProblem::Long) => t!(i18n, error_password_long).into_any(),
+        AppError::Password(PasswordProblem::Common) => t!(i18n, error_password_common).into_any(),
+        AppError::Throttled(seconds) => {
+            let minutes = seconds.div_ceil(60);
+            t!(i18n, error_throttled, minutes = minutes).into_any()
+        }
+        AppError::InvalidToken => t!(i18n, error_invalid_token).into_any(),
+        AppError::Unavailable => t!(i18n, error_unavailable).into_any(),
+    }
+}
+
+/// A field name in the reader's language, for "invalid …" messages.
+fn field_label(field: &str) -> impl Fn() -> &'static str + Clone + Send + 'static {
+    let i18n = use_i18n();
+    let field = field.to_owned();
+    move || match field.as_str() {
+        "email" => t_string!(i18n, field_email),
+        "display_name" => t_string!(i18n, field_display_name),
+        "terms" => t_string!(i18n, field_terms),
+        "category" => t_string!(i18n, field_category),
+        _ => t_string!(i18n, field_other),
+    }
+}
+
+/// Explains a failed request in the reader's language, as a page section.
 #[component]
 pub fn ErrorPanel(error: AppError) -> impl IntoView {
     let i18n = use_i18n();
-    let message = match error {
-        AppError::NotFound => t!(i18n, not_found_body).into_any(),
-        AppError::Invalid(field) => t!(i18n, error_invalid, field = field.clone()).into_any(),
-        AppError::Conflict | AppError::Request(_) => t!(i18n, error_request).into_any(),
-        AppError::Unavailable => t!(i18n, error_unavailable).into_any(),
-    };
     view! {
         <section class="panel panel-error" role="alert">
             <h2>{t!(i18n, error_title)}</h2>
-            <p>{message}</p>
+            <p>
+                <ErrorMessage error/>
+            </p>
         </section>
     }
 }

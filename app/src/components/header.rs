@@ -1,9 +1,11 @@
 use crate::components::LangSwitch;
 use crate::i18n::*;
+use crate::session_state::{actions, current_user};
+use domain::permissions::{self, Actor};
 use leptos::prelude::*;
 
-/// The site header: brand, main navigation, a search box that works without JavaScript, and the
-/// language switch.
+/// The site header: brand, main navigation, a search box that works without JavaScript, the
+/// signed-in person's menu and the language switch.
 #[component]
 pub fn Header() -> impl IntoView {
     let i18n = use_i18n();
@@ -29,8 +31,49 @@ pub fn Header() -> impl IntoView {
                         {t!(i18n, search_button)}
                     </button>
                 </form>
+                <UserMenu/>
                 <LangSwitch/>
             </div>
         </header>
+    }
+}
+
+#[component]
+fn UserMenu() -> impl IntoView {
+    let i18n = use_i18n();
+    let me = current_user().0;
+    let logout = actions().logout;
+    view! {
+        <Transition>
+            {move || Suspend::new(async move {
+                match me.await {
+                    Ok(Some(me)) => {
+                        let actor = Actor { id: me.id, role: me.role };
+                        let staff = permissions::can_open_admin(Some(&actor));
+                        view! {
+                            <div class="user-menu" data-testid="user-menu">
+                                {staff.then(|| view! { <a href="/admin">{t!(i18n, nav_admin)}</a> })}
+                                <a href="/account" data-testid="account-link">{me.display_name.clone()}</a>
+                                <ActionForm action=logout>
+                                    <button type="submit" class="button button-quiet" data-testid="sign-out">
+                                        {t!(i18n, sign_out)}
+                                    </button>
+                                </ActionForm>
+                            </div>
+                        }
+                            .into_any()
+                    }
+                    _ => {
+                        view! {
+                            <div class="user-menu">
+                                <a href="/login" data-testid="sign-in-link">{t!(i18n, sign_in)}</a>
+                                <a class="button" href="/register">{t!(i18n, sign_up)}</a>
+                            </div>
+                        }
+                            .into_any()
+                    }
+                }
+            })}
+        </Transition>
     }
 }

@@ -3,11 +3,13 @@
 mod course_card;
 mod error_panel;
 mod footer;
+mod forms;
 mod header;
 mod lang_switch;
 
 pub use course_card::{CourseGrid, Price};
-pub use error_panel::ErrorPanel;
+pub use error_panel::{ErrorMessage, ErrorPanel};
 pub use footer::Footer;
+pub use forms::{ActionDone, ActionError};
 pub use header::Header;
 pub use lang_switch::LangSwitch;

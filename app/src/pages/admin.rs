@@ -1,16 +1,183 @@
+use crate::AppError;
+use crate::api::admin::{AdminSetDisabled, AdminSetRole, admin_audit, admin_users};
+use crate::api::types::UserView;
+use crate::components::{ActionError, ErrorPanel};
 use crate::i18n::*;
+use crate::pages::SignInPrompt;
+use crate::session_state::current_user;
+use domain::Role;
+use domain::permissions::{self, Actor};
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
-/// `/admin`: the staff area. Its address is fixed now; its pages arrive with staff accounts.
+/// `/admin`: the staff area's front page.
 #[component]
 pub fn AdminPage() -> impl IntoView {
     let i18n = use_i18n();
+    let me = current_user().0;
     view! {
         <Title text=move || t_string!(i18n, admin_title)/>
         <section class="container section narrow">
             <h1>{t!(i18n, admin_title)}</h1>
-            <p class="lead">{t!(i18n, admin_body)}</p>
+            <Transition>
+                {move || Suspend::new(async move {
+                    let actor = me.await.ok().flatten().map(|me| Actor { id: me.id, role: me.role });
+                    match actor {
+                        None => view! { <SignInPrompt next="/admin"/> }.into_any(),
+                        Some(actor) if !permissions::can_open_admin(Some(&actor)) => {
+                            view! { <ErrorPanel error=AppError::Forbidden/> }.into_any()
+                        }
+                        Some(actor) => view! {
+                            <p class="lead">{t!(i18n, admin_body)}</p>
+                            {permissions::can_manage_users(Some(&actor)).then(|| view! {
+                                <ul class="link-list">
+                                    <li><a href="/admin/users">{t!(i18n, admin_users)}</a></li>
+                                    <li><a href="/admin/audit">{t!(i18n, admin_audit)}</a></li>
+                                </ul>
+                            })}
+                        }
+                            .into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// `/admin/users?q=…`: find accounts, change roles, disable or enable them.
+#[component]
+pub fn AdminUsersPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let q = move || query.read().get("q").unwrap_or_default();
+    let set_role = ServerAction::<AdminSetRole>::new();
+    let set_disabled = ServerAction::<AdminSetDisabled>::new();
+    let users = Resource::new(
+        move || (q(), set_role.version().get(), set_disabled.version().get()),
+        |(q, _, _)| admin_users(q),
+    );
+    view! {
+        <Title text=move || t_string!(i18n, admin_users)/>
+        <section class="container section">
+            <h1>{t!(i18n, admin_users)}</h1>
+            <form class="search-form" method="get" action="/admin/users" role="search">
+                <input type="search" name="q" value=q aria-label=move || t_string!(i18n, admin_search)
+                    placeholder=move || t_string!(i18n, admin_search)/>
+                <button type="submit" class="button">{t!(i18n, search_button)}</button>
+            </form>
+            <ActionError result=set_role.value().into()/>
+            <ActionError result=set_disabled.value().into()/>
+            <Transition>
+                {move || Suspend::new(async move {
+                    match users.await {
+                        Ok(users) => view! {
+                            <table class="table" data-testid="users">
+                                <thead><tr>
+                                    <th>{t!(i18n, field_email)}</th>
+                                    <th>{t!(i18n, field_display_name)}</th>
+                                    <th>{t!(i18n, field_role)}</th>
+                                    <th>{t!(i18n, field_status)}</th>
+                                </tr></thead>
+                                <tbody>
+                                    {users.into_iter().map(|user| view! { <UserRow user set_role set_disabled/> }).collect_view()}
+                                </tbody>
+                            </table>
+                        }
+                            .into_any(),
+                        Err(AppError::Unauthorized) => view! { <SignInPrompt next="/admin/users"/> }.into_any(),
+                        Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn UserRow(
+    user: UserView,
+    set_role: ServerAction<AdminSetRole>,
+    set_disabled: ServerAction<AdminSetDisabled>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = user.id.get();
+    view! {
+        <tr>
+            <td>{user.email.clone()}</td>
+            <td>{user.display_name.clone()}</td>
+            <td>
+                <ActionForm action=set_role attr:class="inline-form">
+                    <input type="hidden" name="user" value=id/>
+                    <select name="role" aria-label=move || t_string!(i18n, field_role)>
+                        {[Role::Learner, Role::Author, Role::Reviewer, Role::Admin]
+                            .into_iter()
+                            .map(|role| view! {
+                                <option value=role.as_str() selected=role == user.role>{role.as_str()}</option>
+                            })
+                            .collect_view()}
+                    </select>
+                    <button type="submit" class="button button-quiet">{t!(i18n, save)}</button>
+                </ActionForm>
+            </td>
+            <td>
+                <ActionForm action=set_disabled attr:class="inline-form">
+                    <input type="hidden" name="user" value=id/>
+                    <input type="hidden" name="disabled" value=(!user.disabled).to_string()/>
+                    {if user.disabled {
+                        view! { <span class="badge">{t!(i18n, status_disabled)}</span>
+                            <button type="submit" class="button button-quiet">{t!(i18n, enable)}</button> }.into_any()
+                    } else {
+                        view! { <button type="submit" class="button button-quiet">{t!(i18n, disable)}</button> }.into_any()
+                    }}
+                </ActionForm>
+            </td>
+        </tr>
+    }
+}
+
+/// `/admin/audit`: the newest security events.
+#[component]
+pub fn AdminAuditPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let events = Resource::new(|| (), |_| admin_audit());
+    view! {
+        <Title text=move || t_string!(i18n, admin_audit)/>
+        <section class="container section">
+            <h1>{t!(i18n, admin_audit)}</h1>
+            <Transition>
+                {move || Suspend::new(async move {
+                    match events.await {
+                        Ok(events) => view! {
+                            <table class="table" data-testid="audit">
+                                <thead><tr>
+                                    <th>{t!(i18n, audit_when)}</th>
+                                    <th>{t!(i18n, audit_event)}</th>
+                                    <th>{t!(i18n, audit_actor)}</th>
+                                    <th>{t!(i18n, audit_subject)}</th>
+                                    <th>{t!(i18n, audit_ip)}</th>
+                                    <th>{t!(i18n, audit_detail)}</th>
+                                </tr></thead>
+                                <tbody>
+                                    {events.into_iter().map(|e| view! {
+                                        <tr>
+                                            <td>{e.at}</td>
+                                            <td><code>{e.event}</code></td>
+                                            <td>{e.actor.map(|a| a.to_string()).unwrap_or_default()}</td>
+                                            <td>{e.subject.map(|s| s.to_string()).unwrap_or_default()}</td>
+                                            <td>{e.ip}</td>
+                                            <td>{e.detail}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        }
+                            .into_any(),
+                        Err(AppError::Unauthorized) => view! { <SignInPrompt next="/admin/audit"/> }.into_any(),
+                        Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                    }
+                })}
+            </Transition>
         </section>
     }
 }

@@ -1,19 +1,31 @@
 //! One module per route.
 
+mod account;
 mod admin;
 mod catalog;
+mod confirm_email;
 mod course;
 mod home;
 mod lesson;
+mod login;
 mod not_found;
+mod register;
+mod reset_password;
 mod search;
+mod sign_in_prompt;
 mod studio;
 
-pub use admin::AdminPage;
+pub use account::AccountPage;
+pub use admin::{AdminAuditPage, AdminPage, AdminUsersPage};
 pub use catalog::CatalogPage;
+pub use confirm_email::ConfirmEmailPage;
 pub use course::CoursePage;
 pub use home::HomePage;
 pub use lesson::LessonPage;
+pub use login::LoginPage;
 pub use not_found::{NotFound, NotFoundContent};
+pub use register::RegisterPage;
+pub use reset_password::ResetPasswordPage;
 pub use search::SearchPage;
+pub use sign_in_prompt::SignInPrompt;
 pub use studio::StudioPage;

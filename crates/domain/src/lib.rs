@@ -11,8 +11,12 @@ pub mod email;
 pub mod ids;
 pub mod lang;
 pub mod money;
+pub mod password;
+pub mod permissions;
 pub mod role;
+pub mod session;
 pub mod slug;
+pub mod time;
 
 pub use catalog::{
     CatalogPage, Category, ChapterOutline, CourseCard, CourseDetail, CourseStatus, HomePage,
@@ -22,5 +26,7 @@ pub use email::{Email, EmailError};
 pub use ids::{CategoryId, ChapterId, CourseId, LessonId, UserId};
 pub use lang::{Lang, LocalizedText};
 pub use money::{Currency, Money, MoneyError};
+pub use password::{PasswordError, check_new_password};
+pub use permissions::Actor;
 pub use role::Role;
 pub use slug::{Slug, SlugError};

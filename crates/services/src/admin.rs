@@ -1,11 +1,13 @@
-//! Running the platform: creating the first administrator.
+//! Running the platform: the first administrator, the users page, the audit log.
 
+use crate::accounts::{Client, CurrentSession};
 use crate::{ServiceError, Services};
+use domain::permissions;
 use domain::{Email, Role, UserId};
-use store::NewUser;
+use store::{AuditEntry, AuditRecord, NewUser, UserRecord};
 
 /// Makes `email` an administrator: creates the account, or promotes it if it exists.
-/// Running it twice is harmless.
+/// Running it twice is harmless. The account has no password until one is set through a reset link.
 pub async fn create_admin(
     services: &Services,
     email: &str,
@@ -28,4 +30,83 @@ pub async fn create_admin(
             role: Role::Admin,
         })
         .await?)
+}
+
+impl Services {
+    /// Users whose email or name contains `query`, for the admin users page.
+    pub async fn find_users(
+        &self,
+        me: &CurrentSession,
+        query: &str,
+    ) -> Result<Vec<UserRecord>, ServiceError> {
+        if !permissions::can_manage_users(Some(&me.actor)) {
+            return Err(ServiceError::Forbidden);
+        }
+        let query: String = query.trim().chars().take(100).collect();
+        Ok(self.store().search_users(&query, 100).await?)
+    }
+
+    /// Gives `target` the role `role`.
+    pub async fn set_role(
+        &self,
+        me: &CurrentSession,
+        target: UserId,
+        role: Role,
+        client: &Client,
+    ) -> Result<(), ServiceError> {
+        if !permissions::can_set_role(Some(&me.actor), target, role) {
+            return Err(ServiceError::Forbidden);
+        }
+        if !self.store().set_user_role(target, role).await? {
+            return Err(ServiceError::NotFound);
+        }
+        self.store()
+            .record_audit(&AuditEntry {
+                event: "role_changed",
+                actor: Some(me.actor.id),
+                subject: Some(target),
+                ip: &client.ip,
+                detail: role.as_str(),
+            })
+            .await?;
+        Ok(())
+    }
+
+    /// Disables `target` (signing them out everywhere at once) or enables them again.
+    pub async fn set_disabled(
+        &self,
+        me: &CurrentSession,
+        target: UserId,
+        disabled: bool,
+        client: &Client,
+    ) -> Result<(), ServiceError> {
+        if !permissions::can_disable_user(Some(&me.actor), target) {
+            return Err(ServiceError::Forbidden);
+        }
+        if !self.store().set_disabled(target, disabled).await? {
+            return Err(ServiceError::NotFound);
+        }
+        self.store()
+            .record_audit(&AuditEntry {
+                event: if disabled {
+                    "account_disabled"
+                } else {
+                    "account_enabled"
+                },
+                actor: Some(me.actor.id),
+                subject: Some(target),
+                ip: &client.ip,
+                detail: "",
+            })
+            .await?;
+        Ok(())
+    }
+
+    /// The newest security events, for admins.
+    pub async fn audit_log(&self, me: &CurrentSession) -> Result<Vec<AuditRecord>, ServiceError> {
+        if !permissions::can_manage_users(Some(&me.actor)) {
+            return Err(ServiceError::Forbidden);
+        }
+        Ok(self.store().recent_audit(200).await?)
+    }
 }

@@ -1,5 +1,6 @@
 //! The services' boundary error.
 
+use domain::PasswordError;
 use store::StoreError;
 
 /// Why a use case did not complete.
@@ -15,6 +16,30 @@ pub enum ServiceError {
     /// The input collides with something that exists (an email, a slug).
     #[error("conflict: {0}")]
     Conflict(String),
+    /// The request needs a signed-in person and there is none.
+    #[error("not signed in")]
+    Unauthorized,
+    /// The signed-in person may not do this.
+    #[error("forbidden")]
+    Forbidden,
+    /// Email and password do not match an enabled account (the same answer for unknown emails).
+    #[error("wrong email or password")]
+    WrongCredentials,
+    /// The account exists and the password matched, but an admin disabled it.
+    #[error("account disabled")]
+    AccountDisabled,
+    /// A new password broke the password rules.
+    #[error("password refused: {0}")]
+    Password(#[from] PasswordError),
+    /// Too many attempts; try again after this many seconds.
+    #[error("too many attempts; retry after {retry_after_secs} s")]
+    Throttled {
+        /// When a new attempt will be accepted.
+        retry_after_secs: u64,
+    },
+    /// A one-time link was wrong, used or expired.
+    #[error("invalid or expired link")]
+    InvalidToken,
     /// The platform failed; not the user's fault.
     #[error("store unavailable")]
     Unavailable(#[source] StoreError),

@@ -1,34 +1,51 @@
 //! Lore's use cases. The web layer calls these and nothing else: each function takes plain inputs,
 //! applies the domain rules and talks to the store, so a server function stays a thin adapter.
 //!
-//! Error policy: [`ServiceError`] says what the user did wrong (not found, invalid input, conflict) or
-//! that the platform failed (`Unavailable`, carrying the store error as its source for the log). The
-//! web layer maps the first kind to translated messages and 4xx codes, the second to a generic 5xx.
+//! Error policy: [`ServiceError`] says what the user did wrong (not found, invalid input, conflict,
+//! wrong password, throttled) or that the platform failed (`Unavailable`, carrying the store error as
+//! its source for the log). The web layer maps the first kind to translated messages and 4xx codes,
+//! the second to a generic 503.
 
+pub mod accounts;
 mod admin;
 mod catalog;
 pub mod demo;
 mod error;
+pub mod mail;
+mod secrets;
+mod throttle;
 
+pub use accounts::{Client, CurrentSession, SignedIn};
 pub use admin::create_admin;
 pub use error::ServiceError;
 
+use std::sync::Arc;
 use store::Store;
 
 /// Everything a request handler needs, shared by every request. Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Services {
     store: Store,
+    public_url: Arc<str>,
 }
 
 impl Services {
-    /// Wraps an open, migrated store.
-    pub fn new(store: Store) -> Self {
-        Self { store }
+    /// Wraps an open, migrated store. `public_url` is how people reach this Lore (for links in
+    /// mails), without a trailing slash.
+    pub fn new(store: Store, public_url: &str) -> Self {
+        Self {
+            store,
+            public_url: Arc::from(public_url.trim_end_matches('/')),
+        }
     }
 
     /// The store, for health checks and start-up tasks.
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// The address people reach this Lore at.
+    pub fn public_url(&self) -> &str {
+        &self.public_url
     }
 }

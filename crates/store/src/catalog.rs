@@ -235,13 +235,8 @@ impl Store {
         needle: &str,
         limit: i64,
     ) -> Result<Vec<CourseCard>, StoreError> {
-        let escaped = needle
-            .to_lowercase()
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
         let rows = sqlx::query(SEARCH_PUBLISHED)
-            .bind(format!("%{escaped}%"))
+            .bind(crate::like_pattern(needle))
             .bind(limit)
             .fetch_all(self.pool())
             .await?;

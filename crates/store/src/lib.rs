@@ -14,17 +14,23 @@
 //! [`StoreError::Conflict`] so callers can answer the user instead of failing; everything else keeps the
 //! sqlx error as its source for the log.
 
+mod accounts;
 mod catalog;
 mod connect;
 mod error;
+mod security;
+mod sessions;
 mod users;
 
 #[cfg(feature = "test-support")]
 pub mod testing;
 
+pub use accounts::{Credentials, UserRecord};
 pub use catalog::{CourseFilter, NewCategory, NewChapter, NewCourse, NewLesson};
 pub use connect::{Backend, Store};
 pub use error::StoreError;
+pub use security::{AuditEntry, AuditRecord, OutboxMail, TokenPurpose};
+pub use sessions::{NewSession, SessionRecord, SessionSummary};
 pub use users::NewUser;
 
 /// The current time as Unix milliseconds, the one time format the schema stores.
@@ -33,4 +39,15 @@ pub fn now_millis() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap_or_default();
     i64::try_from(since_epoch.as_millis()).unwrap_or(i64::MAX)
+}
+
+/// A `LIKE` pattern matching `needle` anywhere, lowercased, with `%`, `_` and `\\` taken literally
+/// (queries use `ESCAPE '\\'`).
+pub(crate) fn like_pattern(needle: &str) -> String {
+    let escaped = needle
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
 }

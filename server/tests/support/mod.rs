@@ -1,3 +1,8 @@
+#![allow(
+    dead_code,
+    reason = "each test binary uses a different part of the support code"
+)]
+
 //! Spawning the real application on port 0 against a fresh database, as a user's browser would see it.
 
 use secrecy::SecretString;
@@ -19,7 +24,7 @@ pub struct TestApp {
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<JoinHandle<std::io::Result<()>>>,
     db: Option<TestDb>,
-    _data_dir: tempfile::TempDir,
+    data_dir: tempfile::TempDir,
 }
 
 impl TestApp {
@@ -38,6 +43,15 @@ impl TestApp {
     }
 
     async fn on(db: TestDb) -> TestApp {
+        TestApp::with(db, "http://127.0.0.1").await
+    }
+
+    /// Lore on SQLite as if deployed behind HTTPS at `public_url`.
+    pub async fn behind_tls() -> TestApp {
+        TestApp::with(TestDb::sqlite().await, "https://learn.example.com").await
+    }
+
+    async fn with(db: TestDb, public_url: &str) -> TestApp {
         let data_dir = tempfile::tempdir().expect("temporary data folder");
         let settings = Settings {
             database_url: SecretString::from(db.url.clone()),
@@ -47,6 +61,9 @@ impl TestApp {
             env: Environment::Development,
             seed_demo: true,
             site_root: data_dir.path().join("site"),
+            public_url: public_url.into(),
+            smtp_url: None,
+            mail_from: "Lore <no-reply@localhost>".into(),
         };
         let app = Application::build(&settings).await.expect("build the app");
         let base = format!("http://127.0.0.1:{}", app.port());
@@ -66,7 +83,7 @@ impl TestApp {
             shutdown: Some(tx),
             server: Some(server),
             db: Some(db),
-            _data_dir: data_dir,
+            data_dir,
         }
     }
 
@@ -82,6 +99,61 @@ impl TestApp {
             .send()
             .await
             .expect("GET")
+    }
+
+    /// The folder development mails are written to.
+    pub fn mail_dir(&self) -> std::path::PathBuf {
+        server::mailer::mail_dir(self.data_dir.path())
+    }
+
+    /// `POST /api/{name}` as a same-origin form, with an optional session cookie.
+    pub async fn call(
+        &self,
+        name: &str,
+        cookie: Option<&str>,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let mut request = self
+            .client
+            .post(format!("{}/api/{name}", self.base))
+            .header("origin", &self.base)
+            .form(fields);
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", format!("lore_session={cookie}"));
+        }
+        request.send().await.expect("POST")
+    }
+
+    /// Creates an account and returns its session token.
+    pub async fn register(&self, email: &str, password: &str) -> String {
+        let response = self
+            .call(
+                "register",
+                None,
+                &[
+                    ("email", email),
+                    ("display_name", "Tester"),
+                    ("password", password),
+                ],
+            )
+            .await;
+        assert!(
+            response.status().is_success(),
+            "register: {}",
+            response.status()
+        );
+        session_cookie(&response).expect("a session cookie")
+    }
+
+    /// Signs in and returns the new session token.
+    pub async fn login(
+        &self,
+        email: &str,
+        password: &str,
+        cookie: Option<&str>,
+    ) -> reqwest::Response {
+        self.call("login", cookie, &[("email", email), ("password", password)])
+            .await
     }
 
     /// Asks the server to stop, without waiting.
@@ -106,4 +178,18 @@ impl TestApp {
             db.cleanup().await;
         }
     }
+}
+
+/// The session token a response sets, if it sets one.
+pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| {
+            let (pair, _) = v.split_once(';').unwrap_or((v, ""));
+            let (name, value) = pair.split_once('=')?;
+            (name.ends_with("lore_session") && !value.is_empty()).then(|| value.to_owned())
+        })
 }

@@ -1,0 +1,45 @@
+//! Server functions for accounts: signing up, in and out, and the account page.
+
+mod become_author;
+mod change_password;
+mod confirm_email;
+mod end_all_sessions;
+mod end_session;
+mod login;
+mod logout;
+mod me;
+mod profile;
+mod register;
+mod rename;
+mod request_email_change;
+mod request_reset;
+mod reset_password;
+mod sessions;
+
+pub(crate) use become_author::BecomeAuthor;
+pub use become_author::become_author;
+pub(crate) use change_password::ChangePassword;
+pub use change_password::change_password;
+pub(crate) use confirm_email::ConfirmEmail;
+pub use confirm_email::confirm_email;
+pub(crate) use end_all_sessions::EndAllSessions;
+pub use end_all_sessions::end_all_sessions;
+pub(crate) use end_session::EndSession;
+pub use end_session::end_session;
+pub(crate) use login::Login;
+pub use login::login;
+pub(crate) use logout::Logout;
+pub use logout::logout;
+pub use me::who_am_i;
+pub use profile::account;
+pub(crate) use register::Register;
+pub use register::register;
+pub(crate) use rename::Rename;
+pub use rename::rename;
+pub(crate) use request_email_change::RequestEmailChange;
+pub use request_email_change::request_email_change;
+pub(crate) use request_reset::RequestPasswordReset;
+pub use request_reset::request_password_reset;
+pub(crate) use reset_password::ResetPassword;
+pub use reset_password::reset_password;
+pub use sessions::sessions;

@@ -1,0 +1,19 @@
+use crate::AppError;
+use leptos::prelude::*;
+
+/// Creates an account, signs it in and goes to the home page.
+#[server(endpoint = "register")]
+pub async fn register(
+    email: String,
+    display_name: String,
+    password: String,
+) -> Result<(), AppError> {
+    let services = super::super::services()?;
+    let signed_in = services
+        .register(&email, &display_name, &password, &crate::auth::client())
+        .await
+        .map_err(AppError::from_service)?;
+    crate::auth::set_session_cookie(&signed_in.token);
+    leptos_axum::redirect("/");
+    Ok(())
+}

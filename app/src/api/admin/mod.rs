@@ -1,0 +1,13 @@
+//! Server functions for the staff area.
+
+mod audit;
+mod set_disabled;
+mod set_role;
+mod users;
+
+pub use audit::admin_audit;
+pub(crate) use set_disabled::AdminSetDisabled;
+pub use set_disabled::admin_set_disabled;
+pub(crate) use set_role::AdminSetRole;
+pub use set_role::admin_set_role;
+pub use users::admin_users;

@@ -1,0 +1,79 @@
+//! What account and admin server functions return: only what the page shows.
+
+use domain::{Role, UserId};
+use serde::{Deserialize, Serialize};
+
+/// The signed-in person, for the header and permission-dependent links.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    /// Their account.
+    pub id: UserId,
+    /// Their name.
+    pub display_name: String,
+    /// Their role.
+    pub role: Role,
+}
+
+/// The account page's profile section.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountView {
+    /// The sign-in address.
+    pub email: String,
+    /// The name shown to others.
+    pub display_name: String,
+    /// Their role.
+    pub role: Role,
+    /// Whether they uploaded an avatar.
+    pub has_avatar: bool,
+    /// Their account id (for the avatar URL).
+    pub id: UserId,
+}
+
+/// One signed-in browser on the account page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionView {
+    /// The session to end.
+    pub id: i64,
+    /// The browser, as it describes itself.
+    pub device: String,
+    /// The address it came from.
+    pub ip: String,
+    /// When it was last used, formatted.
+    pub last_seen: String,
+    /// Whether it is the browser looking at the page.
+    pub current: bool,
+}
+
+/// One account on the admin users page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserView {
+    /// The account.
+    pub id: UserId,
+    /// The sign-in address.
+    pub email: String,
+    /// The name shown to others.
+    pub display_name: String,
+    /// Their role.
+    pub role: Role,
+    /// Whether it is disabled.
+    pub disabled: bool,
+    /// When it was created, formatted.
+    pub created: String,
+}
+
+/// One security event on the admin audit page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditView {
+    /// When, formatted.
+    pub at: String,
+    /// What happened.
+    pub event: String,
+    /// Who did it.
+    pub actor: Option<UserId>,
+    /// Whose account it concerned.
+    pub subject: Option<UserId>,
+    /// From where.
+    pub ip: String,
+    /// Details.
+    pub detail: String,
+}

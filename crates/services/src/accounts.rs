@@ -1,0 +1,489 @@
+//! Accounts: registering, signing in and out, sessions, passwords, email changes and becoming an
+//! author. Every security-relevant step is written to the audit log.
+
+use crate::secrets::{hash_password, is_token_shaped, new_token, token_hash, verify_password};
+use crate::{ServiceError, Services, mail, throttle};
+use domain::permissions::{self, Actor};
+use domain::{Email, Lang, UserId, check_new_password, session};
+use store::{AuditEntry, NewSession, SessionSummary, TokenPurpose, UserRecord, now_millis};
+use tracing::instrument;
+
+/// Where a request came from: for rate limits, the audit log and the sessions list.
+#[derive(Clone, Debug, Default)]
+pub struct Client {
+    /// The client's IP address as the server saw it.
+    pub ip: String,
+    /// The browser's User-Agent header (cut to 256 characters).
+    pub user_agent: String,
+}
+
+/// A new sign-in: the token goes into the session cookie and nowhere else.
+#[derive(Clone, Debug)]
+pub struct SignedIn {
+    /// The session cookie's value.
+    pub token: String,
+    /// Who signed in.
+    pub user: UserId,
+}
+
+/// The signed-in person behind a request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CurrentSession {
+    /// The session row (to keep it when ending the others).
+    pub session_id: i64,
+    /// Who they are and what role they have now.
+    pub actor: Actor,
+    /// Their display name, for the header.
+    pub display_name: String,
+}
+
+/// One-time links live this long.
+const TOKEN_LIFETIME_MS: i64 = 30 * 60 * 1000;
+/// The longest display name accepted, in characters.
+const MAX_NAME_CHARS: usize = 64;
+
+fn display_name(raw: &str) -> Result<String, ServiceError> {
+    let name = raw.trim();
+    let chars = name.chars().count();
+    if chars == 0 || chars > MAX_NAME_CHARS || name.chars().any(char::is_control) {
+        return Err(ServiceError::Invalid("display_name"));
+    }
+    Ok(name.to_owned())
+}
+
+fn email(raw: &str) -> Result<Email, ServiceError> {
+    Email::parse(raw).map_err(|_| ServiceError::Invalid("email"))
+}
+
+impl Services {
+    async fn audit(
+        &self,
+        event: &str,
+        actor: Option<UserId>,
+        subject: Option<UserId>,
+        client: &Client,
+        detail: &str,
+    ) -> Result<(), ServiceError> {
+        self.store()
+            .record_audit(&AuditEntry {
+                event,
+                actor,
+                subject,
+                ip: &client.ip,
+                detail,
+            })
+            .await?;
+        Ok(())
+    }
+
+    async fn start_session(&self, user: UserId, client: &Client) -> Result<SignedIn, ServiceError> {
+        let token = new_token();
+        let user_agent: String = client.user_agent.chars().take(256).collect();
+        self.store()
+            .create_session(&NewSession {
+                token_hash: &token_hash(&token),
+                user,
+                now: now_millis(),
+                user_agent: &user_agent,
+                ip: &client.ip,
+            })
+            .await?;
+        Ok(SignedIn { token, user })
+    }
+
+    /// Creates a learner account and signs it in.
+    #[instrument(skip_all, err)]
+    pub async fn register(
+        &self,
+        email_raw: &str,
+        name: &str,
+        password: &str,
+        client: &Client,
+    ) -> Result<SignedIn, ServiceError> {
+        let email = email(email_raw)?;
+        let name = display_name(name)?;
+        check_new_password(password)?;
+        self.throttle(throttle::REGISTER_PER_IP, &client.ip).await?;
+        let hash = hash_password(password.to_owned()).await?;
+        let user = self
+            .store()
+            .create_account(&email, &name, &hash)
+            .await
+            .map_err(|err| match ServiceError::from(err) {
+                ServiceError::Conflict(_) => ServiceError::Conflict("email".into()),
+                other => other,
+            })?;
+        self.audit("registered", Some(user), Some(user), client, "")
+            .await?;
+        self.start_session(user, client).await
+    }
+
+    /// Signs in with email and password. Unknown emails and wrong passwords get the same answer in
+    /// about the same time; 20 wrong passwords for one account lock it for the rest of the window.
+    #[instrument(skip_all, err)]
+    pub async fn login(
+        &self,
+        email_raw: &str,
+        password: &str,
+        client: &Client,
+    ) -> Result<SignedIn, ServiceError> {
+        let Ok(email) = Email::parse(email_raw) else {
+            return Err(ServiceError::WrongCredentials);
+        };
+        let account_key = email.as_str().to_lowercase();
+        self.throttle(throttle::LOGIN_PER_IP, &client.ip).await?;
+        self.check_limit(throttle::LOGIN_FAILURES_PER_ACCOUNT, &account_key)
+            .await?;
+        let credentials = self.store().credentials(&email).await?;
+        let hash = credentials.as_ref().and_then(|c| c.password_hash.clone());
+        let matches = verify_password(password.to_owned(), hash).await;
+        let Some(credentials) = credentials.filter(|_| matches) else {
+            self.count(throttle::LOGIN_FAILURES_PER_ACCOUNT, &account_key)
+                .await?;
+            self.audit("sign_in_failed", None, None, client, &account_key)
+                .await?;
+            return Err(ServiceError::WrongCredentials);
+        };
+        if credentials.disabled {
+            self.audit(
+                "sign_in_refused_disabled",
+                None,
+                Some(credentials.id),
+                client,
+                "",
+            )
+            .await?;
+            return Err(ServiceError::AccountDisabled);
+        }
+        self.audit(
+            "sign_in",
+            Some(credentials.id),
+            Some(credentials.id),
+            client,
+            "",
+        )
+        .await?;
+        self.start_session(credentials.id, client).await
+    }
+
+    /// Signs out: the session row is deleted, so the cookie is worthless even if replayed.
+    #[instrument(skip_all, err)]
+    pub async fn logout(&self, token: &str, client: &Client) -> Result<(), ServiceError> {
+        if !is_token_shaped(token) {
+            return Ok(());
+        }
+        let hash = token_hash(token);
+        if let Some(session) = self.store().session(&hash).await? {
+            self.store().delete_session(&hash).await?;
+            self.audit(
+                "sign_out",
+                Some(session.user),
+                Some(session.user),
+                client,
+                "",
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// The person a session cookie belongs to, if the session is live and the account enabled.
+    /// Dead sessions are deleted on sight. Records the visit at most once a minute.
+    pub async fn authenticate(&self, token: &str) -> Result<Option<CurrentSession>, ServiceError> {
+        if !is_token_shaped(token) {
+            return Ok(None);
+        }
+        let hash = token_hash(token);
+        let Some(record) = self.store().session(&hash).await? else {
+            return Ok(None);
+        };
+        let now = now_millis();
+        if record.disabled || !session::is_live(record.created_at, record.last_seen_at, now) {
+            self.store().delete_session(&hash).await?;
+            return Ok(None);
+        }
+        if session::needs_touch(record.last_seen_at, now) {
+            self.store().touch_session(record.id, now).await?;
+        }
+        Ok(Some(CurrentSession {
+            session_id: record.id,
+            actor: Actor {
+                id: record.user,
+                role: record.role,
+            },
+            display_name: record.display_name,
+        }))
+    }
+
+    /// The signed-in person's own account.
+    pub async fn account(&self, me: &CurrentSession) -> Result<UserRecord, ServiceError> {
+        self.store()
+            .user(me.actor.id)
+            .await?
+            .ok_or(ServiceError::Unauthorized)
+    }
+
+    /// Changes the password after checking the current one, and ends every other session.
+    #[instrument(skip_all, err)]
+    pub async fn change_password(
+        &self,
+        me: &CurrentSession,
+        current: &str,
+        new: &str,
+        client: &Client,
+    ) -> Result<(), ServiceError> {
+        let credentials = self
+            .store()
+            .credentials_by_id(me.actor.id)
+            .await?
+            .ok_or(ServiceError::Unauthorized)?;
+        if !verify_password(current.to_owned(), credentials.password_hash).await {
+            return Err(ServiceError::WrongCredentials);
+        }
+        check_new_password(new)?;
+        let hash = hash_password(new.to_owned()).await?;
+        self.store().set_password_hash(me.actor.id, &hash).await?;
+        let ended = self
+            .store()
+            .delete_other_sessions(me.actor.id, Some(me.session_id))
+            .await?;
+        self.audit(
+            "password_changed",
+            Some(me.actor.id),
+            Some(me.actor.id),
+            client,
+            &format!("ended {ended} other sessions"),
+        )
+        .await
+    }
+
+    /// Changes the name shown to others.
+    pub async fn rename(&self, me: &CurrentSession, name: &str) -> Result<(), ServiceError> {
+        let name = display_name(name)?;
+        Ok(self.store().set_display_name(me.actor.id, &name).await?)
+    }
+
+    /// The signed-in person's sessions, most recent first.
+    pub async fn sessions(&self, me: &CurrentSession) -> Result<Vec<SessionSummary>, ServiceError> {
+        Ok(self.store().list_sessions(me.actor.id).await?)
+    }
+
+    /// Ends one of the signed-in person's sessions (not found if it is not theirs).
+    pub async fn end_session(
+        &self,
+        me: &CurrentSession,
+        session_id: i64,
+        client: &Client,
+    ) -> Result<(), ServiceError> {
+        if !self
+            .store()
+            .delete_user_session(me.actor.id, session_id)
+            .await?
+        {
+            return Err(ServiceError::NotFound);
+        }
+        self.audit(
+            "session_ended",
+            Some(me.actor.id),
+            Some(me.actor.id),
+            client,
+            "",
+        )
+        .await
+    }
+
+    /// Signs out everywhere, this browser included.
+    pub async fn end_all_sessions(
+        &self,
+        me: &CurrentSession,
+        client: &Client,
+    ) -> Result<(), ServiceError> {
+        self.store()
+            .delete_other_sessions(me.actor.id, None)
+            .await?;
+        self.audit(
+            "signed_out_everywhere",
+            Some(me.actor.id),
+            Some(me.actor.id),
+            client,
+            "",
+        )
+        .await
+    }
+
+    /// A learner accepts the author terms and becomes an author. Doing it twice is harmless.
+    pub async fn become_author(
+        &self,
+        me: &CurrentSession,
+        accepted_terms: bool,
+        client: &Client,
+    ) -> Result<(), ServiceError> {
+        if !accepted_terms {
+            return Err(ServiceError::Invalid("terms"));
+        }
+        if !permissions::can_become_author(Some(&me.actor)) {
+            return if me.actor.role == domain::Role::Author {
+                Ok(())
+            } else {
+                Err(ServiceError::Forbidden)
+            };
+        }
+        if self.store().become_author(me.actor.id).await? {
+            self.audit(
+                "role_changed",
+                Some(me.actor.id),
+                Some(me.actor.id),
+                client,
+                "author",
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Mails a password-reset link if the address belongs to an enabled account. Answers the same
+    /// either way, so it cannot be used to find out who has an account.
+    #[instrument(skip_all, err)]
+    pub async fn request_password_reset(
+        &self,
+        email_raw: &str,
+        lang: Lang,
+        client: &Client,
+    ) -> Result<(), ServiceError> {
+        let email = email(email_raw)?;
+        self.throttle(throttle::RESET_PER_IP, &client.ip).await?;
+        let Some(account) = self.store().credentials(&email).await? else {
+            return Ok(());
+        };
+        if account.disabled {
+            return Ok(());
+        }
+        self.throttle(throttle::RESET_PER_ACCOUNT, &account.id.to_string())
+            .await?;
+        let token = new_token();
+        self.store()
+            .create_token(
+                &token_hash(&token),
+                TokenPurpose::PasswordReset,
+                account.id,
+                "",
+                now_millis() + TOKEN_LIFETIME_MS,
+            )
+            .await?;
+        let link = format!("{}/reset-password?token={token}", self.public_url());
+        let message = mail::password_reset(lang, &link);
+        self.store()
+            .enqueue_mail(email.as_str(), &message.subject, &message.body)
+            .await?;
+        self.audit(
+            "password_reset_requested",
+            None,
+            Some(account.id),
+            client,
+            "",
+        )
+        .await
+    }
+
+    /// Sets a new password with a reset link's token (once), and ends every session.
+    #[instrument(skip_all, err)]
+    pub async fn reset_password(
+        &self,
+        token: &str,
+        new: &str,
+        client: &Client,
+    ) -> Result<(), ServiceError> {
+        check_new_password(new)?;
+        if !is_token_shaped(token) {
+            return Err(ServiceError::InvalidToken);
+        }
+        let hash = hash_password(new.to_owned()).await?;
+        let (user, _) = self
+            .store()
+            .consume_token(
+                &token_hash(token),
+                TokenPurpose::PasswordReset,
+                now_millis(),
+            )
+            .await?
+            .ok_or(ServiceError::InvalidToken)?;
+        self.store().set_password_hash(user, &hash).await?;
+        self.store().delete_other_sessions(user, None).await?;
+        self.audit("password_reset", None, Some(user), client, "")
+            .await
+    }
+
+    /// Starts an email change: checks the password and mails a confirmation link to the new address.
+    #[instrument(skip_all, err)]
+    pub async fn request_email_change(
+        &self,
+        me: &CurrentSession,
+        password: &str,
+        new_email: &str,
+        lang: Lang,
+        client: &Client,
+    ) -> Result<(), ServiceError> {
+        let new_email = email(new_email)?;
+        let credentials = self
+            .store()
+            .credentials_by_id(me.actor.id)
+            .await?
+            .ok_or(ServiceError::Unauthorized)?;
+        if !verify_password(password.to_owned(), credentials.password_hash).await {
+            return Err(ServiceError::WrongCredentials);
+        }
+        if self.store().credentials(&new_email).await?.is_some() {
+            return Err(ServiceError::Conflict("email".into()));
+        }
+        let token = new_token();
+        self.store()
+            .create_token(
+                &token_hash(&token),
+                TokenPurpose::EmailChange,
+                me.actor.id,
+                new_email.as_str(),
+                now_millis() + TOKEN_LIFETIME_MS,
+            )
+            .await?;
+        let link = format!("{}/account/confirm-email?token={token}", self.public_url());
+        let message = mail::confirm_email(lang, &link);
+        self.store()
+            .enqueue_mail(new_email.as_str(), &message.subject, &message.body)
+            .await?;
+        self.audit(
+            "email_change_requested",
+            Some(me.actor.id),
+            Some(me.actor.id),
+            client,
+            "",
+        )
+        .await
+    }
+
+    /// Confirms an email change with the mailed token (once).
+    #[instrument(skip_all, err)]
+    pub async fn confirm_email_change(
+        &self,
+        token: &str,
+        client: &Client,
+    ) -> Result<(), ServiceError> {
+        if !is_token_shaped(token) {
+            return Err(ServiceError::InvalidToken);
+        }
+        let (user, payload) = self
+            .store()
+            .consume_token(&token_hash(token), TokenPurpose::EmailChange, now_millis())
+            .await?
+            .ok_or(ServiceError::InvalidToken)?;
+        let new_email = email(&payload)?;
+        self.store()
+            .set_email(user, &new_email)
+            .await
+            .map_err(|err| match ServiceError::from(err) {
+                ServiceError::Conflict(_) => ServiceError::Conflict("email".into()),
+                other => other,
+            })?;
+        self.audit("email_changed", Some(user), Some(user), client, "")
+            .await
+    }
+}

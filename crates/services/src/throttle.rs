@@ -1,0 +1,89 @@
+//! Rate limits in fixed windows, counted in the database so every app node sees the same numbers.
+
+use crate::{ServiceError, Services};
+use store::now_millis;
+
+/// A limit: at most `max` events per `window_ms`.
+#[derive(Clone, Copy, Debug)]
+pub struct Limit {
+    /// What is counted; part of the bucket key.
+    pub name: &'static str,
+    /// Events allowed per window.
+    pub max: i64,
+    /// The window length in milliseconds.
+    pub window_ms: i64,
+}
+
+/// Sign-in attempts from one address.
+pub const LOGIN_PER_IP: Limit = Limit {
+    name: "login-ip",
+    max: 100,
+    window_ms: 15 * 60 * 1000,
+};
+/// Wrong passwords for one account: after 20, sign-in is refused until the window ends.
+pub const LOGIN_FAILURES_PER_ACCOUNT: Limit = Limit {
+    name: "login-fail",
+    max: 20,
+    window_ms: 15 * 60 * 1000,
+};
+/// Accounts created from one address.
+pub const REGISTER_PER_IP: Limit = Limit {
+    name: "register-ip",
+    max: 10,
+    window_ms: 60 * 60 * 1000,
+};
+/// Password-reset mails requested from one address.
+pub const RESET_PER_IP: Limit = Limit {
+    name: "reset-ip",
+    max: 10,
+    window_ms: 60 * 60 * 1000,
+};
+/// Password-reset mails sent to one account.
+pub const RESET_PER_ACCOUNT: Limit = Limit {
+    name: "reset-account",
+    max: 5,
+    window_ms: 60 * 60 * 1000,
+};
+
+impl Limit {
+    fn window(&self, now: i64) -> (i64, u64) {
+        let start = now - now.rem_euclid(self.window_ms);
+        let retry_after_ms = start + self.window_ms - now;
+        (
+            start,
+            u64::try_from(retry_after_ms.div_euclid(1000) + 1).unwrap_or(1),
+        )
+    }
+
+    fn bucket(&self, key: &str) -> String {
+        format!("{}:{key}", self.name)
+    }
+}
+
+impl Services {
+    /// Counts one event for `key` and refuses it if the window's limit is passed.
+    pub(crate) async fn throttle(&self, limit: Limit, key: &str) -> Result<(), ServiceError> {
+        let (start, retry_after_secs) = limit.window(now_millis());
+        let hits = self.store().hit(&limit.bucket(key), start).await?;
+        if hits > limit.max {
+            return Err(ServiceError::Throttled { retry_after_secs });
+        }
+        Ok(())
+    }
+
+    /// Refuses if `key` has already used up the window's limit, without counting.
+    pub(crate) async fn check_limit(&self, limit: Limit, key: &str) -> Result<(), ServiceError> {
+        let (start, retry_after_secs) = limit.window(now_millis());
+        if self.store().hits(&limit.bucket(key), start).await? >= limit.max {
+            return Err(ServiceError::Throttled { retry_after_secs });
+        }
+        Ok(())
+    }
+
+    /// Counts one event for `key` without refusing it (a failure recorded for later checks).
+    pub(crate) async fn count(&self, limit: Limit, key: &str) -> Result<(), ServiceError> {
+        let (start, _) = limit.window(now_millis());
+        self.store().hit(&limit.bucket(key), start).await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,288 @@
+//! Security bookkeeping: the audit log, rate-limit counters, one-time tokens and the mail outbox.
+
+use crate::{Store, StoreError, now_millis};
+use domain::UserId;
+use sqlx::Row;
+
+/// A security event to record.
+#[derive(Clone, Debug)]
+pub struct AuditEntry<'a> {
+    /// What happened (`sign_in`, `sign_in_failed`, `password_changed`, …).
+    pub event: &'a str,
+    /// Who did it, if known.
+    pub actor: Option<UserId>,
+    /// Whose account it concerned, if any.
+    pub subject: Option<UserId>,
+    /// From where.
+    pub ip: &'a str,
+    /// Anything else worth knowing (never a secret).
+    pub detail: &'a str,
+}
+
+/// A recorded security event.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuditRecord {
+    /// When (Unix ms).
+    pub at: i64,
+    /// What happened.
+    pub event: String,
+    /// Who did it.
+    pub actor: Option<UserId>,
+    /// Whose account it concerned.
+    pub subject: Option<UserId>,
+    /// From where.
+    pub ip: String,
+    /// Details.
+    pub detail: String,
+}
+
+/// One-time token purposes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenPurpose {
+    /// Setting a new password without the old one.
+    PasswordReset,
+    /// Confirming a new email address (payload: the address).
+    EmailChange,
+}
+
+impl TokenPurpose {
+    fn as_str(self) -> &'static str {
+        match self {
+            TokenPurpose::PasswordReset => "password_reset",
+            TokenPurpose::EmailChange => "email_change",
+        }
+    }
+}
+
+/// A mail waiting to be sent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutboxMail {
+    /// Its row.
+    pub id: i64,
+    /// The recipient.
+    pub to: String,
+    /// The subject line.
+    pub subject: String,
+    /// The plain-text body.
+    pub body: String,
+    /// How often sending failed so far.
+    pub attempts: i64,
+}
+
+impl Store {
+    /// Appends a security event.
+    pub async fn record_audit(&self, entry: &AuditEntry<'_>) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO audit_log (at, event, actor_id, subject_id, ip, detail) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(now_millis())
+        .bind(entry.event)
+        .bind(entry.actor.map(UserId::get))
+        .bind(entry.subject.map(UserId::get))
+        .bind(entry.ip)
+        .bind(entry.detail)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The newest security events.
+    pub async fn recent_audit(&self, limit: i64) -> Result<Vec<AuditRecord>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT at, event, actor_id, subject_id, ip, detail FROM audit_log \
+             ORDER BY at DESC, id DESC LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(AuditRecord {
+                    at: row.try_get("at")?,
+                    event: row.try_get("event")?,
+                    actor: row.try_get::<Option<i64>, _>("actor_id")?.map(UserId::new),
+                    subject: row
+                        .try_get::<Option<i64>, _>("subject_id")?
+                        .map(UserId::new),
+                    ip: row.try_get("ip")?,
+                    detail: row.try_get("detail")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Counts one hit in `bucket` for the fixed window starting at `window_start` and returns the
+    /// window's total. Shared by every app node, since it lives in the database.
+    pub async fn hit(&self, bucket: &str, window_start: i64) -> Result<i64, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let hits: i64 = sqlx::query(
+            "INSERT INTO rate_limits (bucket, window_start, hits) VALUES ($1, $2, 1) \
+             ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limits.hits + 1 \
+             RETURNING hits",
+        )
+        .bind(bucket)
+        .bind(window_start)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("hits")?;
+        tx.commit().await?;
+        Ok(hits)
+    }
+
+    /// The hits in `bucket` for the window starting at `window_start`, without counting one.
+    pub async fn hits(&self, bucket: &str, window_start: i64) -> Result<i64, StoreError> {
+        let row =
+            sqlx::query("SELECT hits FROM rate_limits WHERE bucket = $1 AND window_start = $2")
+                .bind(bucket)
+                .bind(window_start)
+                .fetch_optional(self.pool())
+                .await?;
+        Ok(row.map(|r| r.try_get("hits")).transpose()?.unwrap_or(0))
+    }
+
+    /// Forgets rate-limit windows that started before `before`.
+    pub async fn prune_rate_limits(&self, before: i64) -> Result<u64, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query("DELETE FROM rate_limits WHERE window_start < $1")
+            .bind(before)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(done.rows_affected())
+    }
+
+    /// Stores a one-time token (its hash) for `user`.
+    pub async fn create_token(
+        &self,
+        token_hash: &str,
+        purpose: TokenPurpose,
+        user: UserId,
+        payload: &str,
+        expires_at: i64,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO one_time_tokens (token_hash, purpose, user_id, payload, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(token_hash)
+        .bind(purpose.as_str())
+        .bind(user.get())
+        .bind(payload)
+        .bind(now_millis())
+        .bind(expires_at)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Uses a one-time token: marks it used if it exists, has this purpose, is unused and unexpired,
+    /// and returns its user and payload. A second use finds nothing (compare-and-set).
+    pub async fn consume_token(
+        &self,
+        token_hash: &str,
+        purpose: TokenPurpose,
+        now: i64,
+    ) -> Result<Option<(UserId, String)>, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query(
+            "UPDATE one_time_tokens SET used_at = $1 \
+             WHERE token_hash = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $1 \
+             RETURNING user_id, payload",
+        )
+        .bind(now)
+        .bind(token_hash)
+        .bind(purpose.as_str())
+        .fetch_optional(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        row.map(|row| {
+            Ok((
+                UserId::new(row.try_get("user_id")?),
+                row.try_get("payload")?,
+            ))
+        })
+        .transpose()
+    }
+
+    /// Queues a plain-text mail; the sender task delivers it.
+    pub async fn enqueue_mail(
+        &self,
+        to: &str,
+        subject: &str,
+        body: &str,
+    ) -> Result<i64, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let id: i64 = sqlx::query(
+            "INSERT INTO mail_outbox (to_address, subject, body_text, created_at) \
+             VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(to)
+        .bind(subject)
+        .bind(body)
+        .bind(now_millis())
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("id")?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Mails not yet sent that have failed fewer than `max_attempts` times, oldest first.
+    pub async fn unsent_mail(
+        &self,
+        max_attempts: i64,
+        limit: i64,
+    ) -> Result<Vec<OutboxMail>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, to_address, subject, body_text, attempts FROM mail_outbox \
+             WHERE sent_at IS NULL AND attempts < $1 ORDER BY id LIMIT $2",
+        )
+        .bind(max_attempts)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(OutboxMail {
+                    id: row.try_get("id")?,
+                    to: row.try_get("to_address")?,
+                    subject: row.try_get("subject")?,
+                    body: row.try_get("body_text")?,
+                    attempts: row.try_get("attempts")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Marks a mail sent. Returns false if it already was (another node got there first).
+    pub async fn mark_mail_sent(&self, id: i64) -> Result<bool, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let done =
+            sqlx::query("UPDATE mail_outbox SET sent_at = $1 WHERE id = $2 AND sent_at IS NULL")
+                .bind(now_millis())
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        tx.commit().await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Records a failed delivery attempt.
+    pub async fn mark_mail_failed(&self, id: i64, error: &str) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "UPDATE mail_outbox SET attempts = attempts + 1, last_error = $1 WHERE id = $2",
+        )
+        .bind(error)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,269 @@
+//! The accounts half of the store suite, on SQLite and (when reachable) PostgreSQL.
+
+use domain::{Email, Role};
+use store::testing::TestDb;
+use store::{AuditEntry, NewSession, StoreError, TokenPurpose};
+
+fn email(s: &str) -> Email {
+    Email::parse(s).unwrap()
+}
+
+#[tokio::test]
+async fn accounts_have_credentials_and_case_blind_emails() {
+    for db in TestDb::every_backend().await {
+        let id = db
+            .store
+            .create_account(&email("Ann@example.com"), "Ann", "$hash")
+            .await
+            .unwrap();
+        let creds = db
+            .store
+            .credentials(&email("ann@EXAMPLE.com"))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (creds.id, creds.role, creds.disabled),
+            (id, Role::Learner, false)
+        );
+        assert_eq!(creds.password_hash.as_deref(), Some("$hash"));
+        let twin = db
+            .store
+            .create_account(&email("ANN@example.com"), "Twin", "$h")
+            .await;
+        assert!(
+            matches!(twin, Err(StoreError::Conflict(_))),
+            "{:?}",
+            db.backend()
+        );
+        db.store.set_password_hash(id, "$new").await.unwrap();
+        db.store.set_display_name(id, "Annie").await.unwrap();
+        let user = db.store.user(id).await.unwrap().unwrap();
+        assert_eq!(
+            (user.display_name.as_str(), user.has_avatar),
+            ("Annie", false)
+        );
+        assert!(db.store.become_author(id).await.unwrap());
+        assert!(
+            !db.store.become_author(id).await.unwrap(),
+            "only learners become authors"
+        );
+        let found = db.store.search_users("annie", 10).await.unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].role, Role::Author);
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn sessions_live_in_the_database_and_disabling_ends_them() {
+    for db in TestDb::every_backend().await {
+        let id = db
+            .store
+            .create_account(&email("s@example.com"), "S", "$h")
+            .await
+            .unwrap();
+        for (hash, now) in [("aa", 1_000), ("bb", 2_000)] {
+            db.store
+                .create_session(&NewSession {
+                    token_hash: hash,
+                    user: id,
+                    now,
+                    user_agent: "UA",
+                    ip: "127.0.0.1",
+                })
+                .await
+                .unwrap();
+        }
+        let found = db.store.session("aa").await.unwrap().unwrap();
+        assert_eq!(
+            (found.user, found.role, found.last_seen_at),
+            (id, Role::Learner, 1_000)
+        );
+        db.store.touch_session(found.id, 5_000).await.unwrap();
+        db.store.touch_session(found.id, 4_000).await.unwrap();
+        assert_eq!(
+            db.store.session("aa").await.unwrap().unwrap().last_seen_at,
+            5_000,
+            "never moves back"
+        );
+        let listed = db.store.list_sessions(id).await.unwrap();
+        assert_eq!(
+            listed.iter().map(|s| s.last_seen_at).collect::<Vec<_>>(),
+            vec![5_000, 2_000]
+        );
+        assert_eq!(
+            db.store
+                .delete_other_sessions(id, Some(found.id))
+                .await
+                .unwrap(),
+            1
+        );
+        assert!(db.store.session("bb").await.unwrap().is_none());
+        assert!(db.store.set_disabled(id, true).await.unwrap());
+        assert!(
+            db.store.session("aa").await.unwrap().is_none(),
+            "{:?}",
+            db.backend()
+        );
+        assert!(
+            db.store
+                .credentials_by_id(id)
+                .await
+                .unwrap()
+                .unwrap()
+                .disabled
+        );
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn one_time_tokens_work_once_and_expire() {
+    for db in TestDb::every_backend().await {
+        let id = db
+            .store
+            .create_account(&email("t@example.com"), "T", "$h")
+            .await
+            .unwrap();
+        db.store
+            .create_token("t1", TokenPurpose::PasswordReset, id, "", 10_000)
+            .await
+            .unwrap();
+        db.store
+            .create_token(
+                "t2",
+                TokenPurpose::EmailChange,
+                id,
+                "new@example.com",
+                10_000,
+            )
+            .await
+            .unwrap();
+        assert!(
+            db.store
+                .consume_token("t1", TokenPurpose::EmailChange, 1)
+                .await
+                .unwrap()
+                .is_none(),
+            "purpose"
+        );
+        assert_eq!(
+            db.store
+                .consume_token("t1", TokenPurpose::PasswordReset, 1)
+                .await
+                .unwrap(),
+            Some((id, String::new()))
+        );
+        assert!(
+            db.store
+                .consume_token("t1", TokenPurpose::PasswordReset, 2)
+                .await
+                .unwrap()
+                .is_none(),
+            "once"
+        );
+        assert!(
+            db.store
+                .consume_token("t2", TokenPurpose::EmailChange, 10_000)
+                .await
+                .unwrap()
+                .is_none(),
+            "expired"
+        );
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn rate_limit_windows_count_and_prune() {
+    for db in TestDb::every_backend().await {
+        for expected in 1..=3 {
+            assert_eq!(db.store.hit("login:a", 60_000).await.unwrap(), expected);
+        }
+        assert_eq!(db.store.hits("login:a", 60_000).await.unwrap(), 3);
+        assert_eq!(
+            db.store.hit("login:a", 120_000).await.unwrap(),
+            1,
+            "a new window"
+        );
+        assert_eq!(db.store.prune_rate_limits(100_000).await.unwrap(), 1);
+        assert_eq!(db.store.hits("login:a", 60_000).await.unwrap(), 0);
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn the_outbox_and_the_audit_log_record_in_order() {
+    for db in TestDb::every_backend().await {
+        let a = db
+            .store
+            .enqueue_mail("x@example.com", "One", "body")
+            .await
+            .unwrap();
+        let b = db
+            .store
+            .enqueue_mail("y@example.com", "Two", "body")
+            .await
+            .unwrap();
+        db.store.mark_mail_failed(a, "refused").await.unwrap();
+        let waiting = db.store.unsent_mail(5, 10).await.unwrap();
+        assert_eq!(
+            waiting
+                .iter()
+                .map(|m| (m.id, m.attempts))
+                .collect::<Vec<_>>(),
+            vec![(a, 1), (b, 0)]
+        );
+        assert_eq!(
+            db.store.unsent_mail(1, 10).await.unwrap().len(),
+            1,
+            "given up after max attempts"
+        );
+        assert!(db.store.mark_mail_sent(b).await.unwrap());
+        assert!(!db.store.mark_mail_sent(b).await.unwrap(), "sent once");
+        for event in ["sign_in", "sign_out"] {
+            db.store
+                .record_audit(&AuditEntry {
+                    event,
+                    actor: None,
+                    subject: None,
+                    ip: "::1",
+                    detail: "",
+                })
+                .await
+                .unwrap();
+        }
+        let log = db.store.recent_audit(10).await.unwrap();
+        assert_eq!(
+            log.iter().map(|r| r.event.as_str()).collect::<Vec<_>>(),
+            vec!["sign_out", "sign_in"]
+        );
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn avatars_are_stored_as_bytes() {
+    for db in TestDb::every_backend().await {
+        let id = db
+            .store
+            .create_account(&email("p@example.com"), "P", "$h")
+            .await
+            .unwrap();
+        assert!(db.store.avatar(id).await.unwrap().is_none());
+        db.store
+            .set_avatar(id, &[0x89, b'P', b'N', b'G', 0, 255])
+            .await
+            .unwrap();
+        db.store.set_avatar(id, &[1, 2, 3]).await.unwrap();
+        assert_eq!(
+            db.store.avatar(id).await.unwrap().unwrap().0,
+            vec![1, 2, 3],
+            "{:?}",
+            db.backend()
+        );
+        assert!(db.store.user(id).await.unwrap().unwrap().has_avatar);
+        db.cleanup().await;
+    }
+}
