@@ -16,3 +16,4 @@ e2e:
 ## The benchmarks under bench/ (each prints one JSON object as its last line)
 bench:
 	bench/home_ssr.sh
+	bench/signed_in_ssr.sh

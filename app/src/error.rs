@@ -120,10 +120,24 @@ impl AppError {
     }
 }
 
-/// Sets the status of the response being rendered, if there is one.
+/// Sets the status of the response being rendered, if there is one. A form posted without
+/// JavaScript is left alone: server functions answer it with a redirect back to the form, carrying
+/// the error in the URL, and a 4xx status would stop the browser from following it.
 #[cfg(feature = "ssr")]
 pub fn set_status(status: http::StatusCode) {
-    if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+    use leptos::prelude::use_context;
+    let plain_form = use_context::<http::request::Parts>().is_some_and(|parts| {
+        parts.method == http::Method::POST
+            && parts
+                .headers
+                .get(http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|accept| accept.contains("text/html"))
+    });
+    if plain_form {
+        return;
+    }
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(status);
     }
 }

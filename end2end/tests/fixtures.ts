@@ -1,11 +1,22 @@
 import { test as base, expect, Page } from "@playwright/test";
 
+type Options = {
+  /// HTTP error statuses a test provokes on purpose (a wrong password's 401). Chromium logs every
+  /// failed response as a console error; only these are tolerated, and only as network logs.
+  allowedStatuses: number[];
+};
+
 /// Every test fails on a console error, an uncaught exception or a hydration warning.
-export const test = base.extend<{ page: Page }>({
-  page: async ({ page }, use) => {
+export const test = base.extend<Options & { page: Page }>({
+  allowedStatuses: [[], { option: true }],
+  page: async ({ page, allowedStatuses }, use) => {
     const problems: string[] = [];
     page.on("console", (message) => {
       const text = message.text();
+      const expected = allowedStatuses.some((status) =>
+        text.startsWith(`Failed to load resource: the server responded with a status of ${status} `),
+      );
+      if (expected) return;
       if (message.type() === "error" || (message.type() === "warning" && /hydrat/i.test(text))) {
         problems.push(`${message.type()}: ${text}`);
       }

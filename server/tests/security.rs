@@ -727,3 +727,43 @@ async fn avatars_are_checked_by_content_and_served_safely() {
     assert_eq!((decoded.width(), decoded.height()), (256, 256));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn sign_in_works_as_a_plain_form_before_hydration() {
+    let app = TestApp::sqlite().await;
+    app.register("nojs@example.com", PASSWORD).await;
+    let form = |password: &'static str| {
+        app.client
+            .post(format!("{}/api/login", app.base))
+            .header("origin", &app.base)
+            .header("accept", "text/html")
+            .header("referer", format!("{}/login", app.base))
+            .form(&[
+                ("email", "nojs@example.com"),
+                ("password", password),
+                ("next", "/account"),
+            ])
+            .send()
+    };
+    let wrong = form("not my password").await.unwrap();
+    assert_eq!(wrong.status(), 302);
+    let back = wrong.headers()["location"].to_str().unwrap().to_owned();
+    assert!(back.contains("/login") && back.contains("__err="), "{back}");
+    let page = app
+        .get(back.trim_start_matches(&app.base))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Wrong email or password."),
+        "the error is rendered without JavaScript"
+    );
+
+    let right = form(PASSWORD).await.unwrap();
+    assert_eq!(right.status(), 302);
+    assert_eq!(right.headers()["location"], "/account");
+    let cookie = session_cookie(&right).unwrap();
+    assert_eq!(account_status(&app, &cookie).await, 200);
+    app.stop().await;
+}

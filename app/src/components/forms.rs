@@ -1,16 +1,28 @@
 use crate::AppError;
 use crate::components::ErrorMessage;
 use leptos::prelude::*;
+use leptos::server_fn::error::ServerFnUrlError;
 
-/// The error of an action's last run, as a translated alert under its form (also after a submission
-/// without JavaScript: the router passes the error back through the URL).
+/// The error of an action's last run, as a translated alert under its form.
+///
+/// After a submission without JavaScript the server redirects back with the error in the URL
+/// (`?__path=…&__err=…`). Actions created inside the routes read it themselves; for actions shared
+/// from above them (sign-in, sign-up) pass the server function's `path` so the error is shown here.
 #[component]
 pub fn ActionError(
     /// The action's latest result.
     result: Signal<Option<Result<(), AppError>>>,
+    /// The server function's path, to pick up its error from the URL.
+    #[prop(optional)]
+    path: Option<&'static str>,
 ) -> impl IntoView {
+    let from_url = path.and_then(|path| {
+        let posted = use_context::<leptos::server::ServerActionError>()?;
+        (posted.path() == path).then(|| ServerFnUrlError::<AppError>::decode_err(posted.err()))
+    });
     move || {
-        result.get().and_then(Result::err).map(|error| {
+        let latest = result.get().or_else(|| from_url.clone().map(Err));
+        latest.and_then(Result::err).map(|error| {
             view! {
                 <p class="form-error" role="alert">
                     <ErrorMessage error/>

@@ -1,7 +1,11 @@
+use crate::api::account::Login;
 use crate::components::ActionError;
 use crate::i18n::*;
 use crate::session_state::actions;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+
+const LOGIN_PATH: &str = <Login as ServerFn>::PATH;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
@@ -30,7 +34,7 @@ pub fn LoginPage() -> impl IntoView {
                 <input type="hidden" name="next" value=next/>
                 <button type="submit" class="button">{t!(i18n, sign_in)}</button>
             </ActionForm>
-            <ActionError result=login.value().into()/>
+            <ActionError result=login.value().into() path=LOGIN_PATH/>
             <p class="muted">
                 <a href="/register">{t!(i18n, no_account)}</a>
                 " · "

@@ -1,7 +1,11 @@
+use crate::api::account::Register;
 use crate::components::ActionError;
 use crate::i18n::*;
 use crate::session_state::actions;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+
+const REGISTER_PATH: &str = <Register as ServerFn>::PATH;
 use leptos_meta::Title;
 
 /// `/register`: a new learner account.
@@ -29,7 +33,7 @@ pub fn RegisterPage() -> impl IntoView {
                 </label>
                 <button type="submit" class="button">{t!(i18n, sign_up)}</button>
             </ActionForm>
-            <ActionError result=register.value().into()/>
+            <ActionError result=register.value().into() path=REGISTER_PATH/>
             <p class="muted"><a href="/login">{t!(i18n, have_account)}</a></p>
         </section>
     }

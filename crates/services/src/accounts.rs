@@ -92,7 +92,7 @@ impl Services {
     }
 
     /// Creates a learner account and signs it in.
-    #[instrument(skip_all, err)]
+    #[instrument(skip_all, err(level = "debug"))]
     pub async fn register(
         &self,
         email_raw: &str,
@@ -120,7 +120,7 @@ impl Services {
 
     /// Signs in with email and password. Unknown emails and wrong passwords get the same answer in
     /// about the same time; 20 wrong passwords for one account lock it for the rest of the window.
-    #[instrument(skip_all, err)]
+    #[instrument(skip_all, err(level = "debug"))]
     pub async fn login(
         &self,
         email_raw: &str,
@@ -167,7 +167,7 @@ impl Services {
     }
 
     /// Signs out: the session row is deleted, so the cookie is worthless even if replayed.
-    #[instrument(skip_all, err)]
+    #[instrument(skip_all, err(level = "debug"))]
     pub async fn logout(&self, token: &str, client: &Client) -> Result<(), ServiceError> {
         if !is_token_shaped(token) {
             return Ok(());
@@ -224,7 +224,7 @@ impl Services {
     }
 
     /// Changes the password after checking the current one, and ends every other session.
-    #[instrument(skip_all, err)]
+    #[instrument(skip_all, err(level = "debug"))]
     pub async fn change_password(
         &self,
         me: &CurrentSession,
@@ -343,7 +343,7 @@ impl Services {
 
     /// Mails a password-reset link if the address belongs to an enabled account. Answers the same
     /// either way, so it cannot be used to find out who has an account.
-    #[instrument(skip_all, err)]
+    #[instrument(skip_all, err(level = "debug"))]
     pub async fn request_password_reset(
         &self,
         email_raw: &str,
@@ -386,7 +386,7 @@ impl Services {
     }
 
     /// Sets a new password with a reset link's token (once), and ends every session.
-    #[instrument(skip_all, err)]
+    #[instrument(skip_all, err(level = "debug"))]
     pub async fn reset_password(
         &self,
         token: &str,
@@ -414,7 +414,7 @@ impl Services {
     }
 
     /// Starts an email change: checks the password and mails a confirmation link to the new address.
-    #[instrument(skip_all, err)]
+    #[instrument(skip_all, err(level = "debug"))]
     pub async fn request_email_change(
         &self,
         me: &CurrentSession,
@@ -461,7 +461,7 @@ impl Services {
     }
 
     /// Confirms an email change with the mailed token (once).
-    #[instrument(skip_all, err)]
+    #[instrument(skip_all, err(level = "debug"))]
     pub async fn confirm_email_change(
         &self,
         token: &str,

@@ -17,7 +17,7 @@ impl Services {
 
     /// Categories and the newest courses, optionally of one category. An unknown category slug
     /// shows no courses rather than an error, like any filter that matches nothing.
-    #[instrument(skip_all, err)]
+    #[instrument(skip_all, err(level = "debug"))]
     pub async fn home(&self, category: Option<&str>) -> Result<HomePage, ServiceError> {
         let categories = self.store().list_categories().await?;
         let courses = self
@@ -35,13 +35,13 @@ impl Services {
     }
 
     /// Every category, in menu order.
-    #[instrument(skip_all, err)]
+    #[instrument(skip_all, err(level = "debug"))]
     pub async fn categories(&self) -> Result<Vec<Category>, ServiceError> {
         Ok(self.store().list_categories().await?)
     }
 
     /// Page `page` (from 1) of the published catalog, optionally of one category.
-    #[instrument(skip_all, fields(page), err)]
+    #[instrument(skip_all, fields(page), err(level = "debug"))]
     pub async fn catalog(
         &self,
         category: Option<&str>,
@@ -62,7 +62,7 @@ impl Services {
     }
 
     /// A published course with its outline.
-    #[instrument(skip_all, fields(slug), err)]
+    #[instrument(skip_all, fields(slug), err(level = "debug"))]
     pub async fn course(&self, slug: &str) -> Result<CourseDetail, ServiceError> {
         let slug = Slug::parse(slug).map_err(|_| ServiceError::NotFound)?;
         self.store()
@@ -72,14 +72,14 @@ impl Services {
     }
 
     /// A lesson of a published course, with its place in the course.
-    #[instrument(skip_all, fields(slug, lesson = lesson.get()), err)]
+    #[instrument(skip_all, fields(slug, lesson = lesson.get()), err(level = "debug"))]
     pub async fn lesson(&self, slug: &str, lesson: LessonId) -> Result<LessonView, ServiceError> {
         let course = self.course(slug).await?;
         LessonView::locate(course, lesson).ok_or(ServiceError::NotFound)
     }
 
     /// Published courses matching `query`. An empty query finds nothing.
-    #[instrument(skip_all, err)]
+    #[instrument(skip_all, err(level = "debug"))]
     pub async fn search(&self, query: &str) -> Result<Vec<CourseCard>, ServiceError> {
         let query: String = query.trim().chars().take(Self::MAX_QUERY_CHARS).collect();
         if query.is_empty() {

@@ -454,7 +454,7 @@ pub async fn seed_if_empty(services: &Services) -> Result<Option<SeedReport>, Se
 
 /// Writes the demo catalog. Authors and categories are reused if present; a course whose slug exists
 /// is a conflict, so seed a database once (see [`seed_if_empty`]).
-#[instrument(skip_all, err)]
+#[instrument(skip_all, err(level = "debug"))]
 pub async fn seed(services: &Services) -> Result<SeedReport, ServiceError> {
     let store = services.store();
     let mut report = SeedReport::default();
