@@ -66,18 +66,30 @@ async fn main() -> anyhow::Result<()> {
             command: AdminCommand::Create { email, name },
         } => {
             let services = open(&settings).await?;
-            let id = services::create_admin(&services, &email, &name)
+            let admin = services::create_admin(&services, &email, &name)
                 .await
                 .context("creating the administrator")?;
-            println!("{email} is an administrator (user id {id})");
+            match admin.password {
+                Some(password) => println!(
+                    "created administrator {email} (user id {}) with password: {password}\n\
+                     sign in and change it on the account page",
+                    admin.id
+                ),
+                None => println!("{email} (user id {}) is now an administrator", admin.id),
+            }
         }
         Command::SeedDemo => {
             let services = open(&settings).await?;
             match services::demo::seed_if_empty(&services).await? {
-                Some(report) => println!(
-                    "seeded {} authors, {} categories, {} courses, {} lessons",
-                    report.authors, report.categories, report.courses, report.lessons
-                ),
+                Some(report) => {
+                    println!(
+                        "seeded {} authors, {} categories, {} courses, {} lessons",
+                        report.authors, report.categories, report.courses, report.lessons
+                    );
+                    if let Some((email, password)) = report.admin {
+                        println!("demo admin login: {email} / {password}");
+                    }
+                }
                 None => println!("the database already has courses; nothing seeded"),
             }
         }

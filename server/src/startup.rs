@@ -60,7 +60,14 @@ impl Application {
         if settings.seed_demo
             && let Some(report) = services::demo::seed_if_empty(&services).await?
         {
-            tracing::info!(?report, "seeded the demo catalog into an empty database");
+            tracing::info!(
+                courses = report.courses,
+                "seeded the demo catalog into an empty database"
+            );
+            if let Some((email, password)) = &report.admin {
+                // Printed, not logged: the operator needs it once, log collectors never.
+                println!("demo admin login: {email} / {password}");
+            }
         }
         let router = router(settings, services.clone());
         let listener = TcpListener::bind(settings.bind)

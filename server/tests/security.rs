@@ -388,7 +388,7 @@ async fn make_admin(app: &TestApp, email: &str) -> String {
 #[tokio::test]
 async fn a_disabled_account_is_signed_out_at_once_and_cannot_sign_in() {
     for app in TestApp::every_backend().await {
-        let admin = make_admin(&app, "admin@example.com").await;
+        let admin = make_admin(&app, "staff@example.com").await;
         let user = app.register("user@example.com", PASSWORD).await;
         let target = app
             .services

@@ -173,6 +173,7 @@ impl Services {
             return Ok(());
         }
         let hash = token_hash(token);
+        self.sessions.evict(&hash);
         if let Some(session) = self.store().session(&hash).await? {
             self.store().delete_session(&hash).await?;
             self.audit(
@@ -188,31 +189,52 @@ impl Services {
     }
 
     /// The person a session cookie belongs to, if the session is live and the account enabled.
-    /// Dead sessions are deleted on sight. Records the visit at most once a minute.
+    /// Dead sessions are deleted on sight. Records the visit at most once a minute. Served from the
+    /// node's session cache when it was looked up within the last few seconds (see
+    /// `session_cache`); the expiry rules are applied either way.
     pub async fn authenticate(&self, token: &str) -> Result<Option<CurrentSession>, ServiceError> {
         if !is_token_shaped(token) {
             return Ok(None);
         }
         let hash = token_hash(token);
-        let Some(record) = self.store().session(&hash).await? else {
-            return Ok(None);
-        };
         let now = now_millis();
-        if record.disabled || !session::is_live(record.created_at, record.last_seen_at, now) {
+        let (session, created_at, last_seen_at) = match self.sessions.get(&hash) {
+            Some(cached) => (cached.session, cached.created_at, cached.last_seen_at),
+            None => {
+                let Some(record) = self.store().session(&hash).await? else {
+                    return Ok(None);
+                };
+                if record.disabled {
+                    self.store().delete_session(&hash).await?;
+                    return Ok(None);
+                }
+                let session = CurrentSession {
+                    session_id: record.id,
+                    actor: Actor {
+                        id: record.user,
+                        role: record.role,
+                    },
+                    display_name: record.display_name,
+                };
+                self.sessions.put(
+                    hash.clone(),
+                    session.clone(),
+                    record.created_at,
+                    record.last_seen_at,
+                );
+                (session, record.created_at, record.last_seen_at)
+            }
+        };
+        if !session::is_live(created_at, last_seen_at, now) {
+            self.sessions.evict(&hash);
             self.store().delete_session(&hash).await?;
             return Ok(None);
         }
-        if session::needs_touch(record.last_seen_at, now) {
-            self.store().touch_session(record.id, now).await?;
+        if session::needs_touch(last_seen_at, now) {
+            self.store().touch_session(session.session_id, now).await?;
+            self.sessions.touched(&hash, now);
         }
-        Ok(Some(CurrentSession {
-            session_id: record.id,
-            actor: Actor {
-                id: record.user,
-                role: record.role,
-            },
-            display_name: record.display_name,
-        }))
+        Ok(Some(session))
     }
 
     /// The signed-in person's own account.
@@ -247,6 +269,7 @@ impl Services {
             .store()
             .delete_other_sessions(me.actor.id, Some(me.session_id))
             .await?;
+        self.sessions.evict_user(me.actor.id);
         self.audit(
             "password_changed",
             Some(me.actor.id),
@@ -260,7 +283,9 @@ impl Services {
     /// Changes the name shown to others.
     pub async fn rename(&self, me: &CurrentSession, name: &str) -> Result<(), ServiceError> {
         let name = display_name(name)?;
-        Ok(self.store().set_display_name(me.actor.id, &name).await?)
+        self.store().set_display_name(me.actor.id, &name).await?;
+        self.sessions.evict_user(me.actor.id);
+        Ok(())
     }
 
     /// The signed-in person's sessions, most recent first.
@@ -282,6 +307,7 @@ impl Services {
         {
             return Err(ServiceError::NotFound);
         }
+        self.sessions.evict_user(me.actor.id);
         self.audit(
             "session_ended",
             Some(me.actor.id),
@@ -301,6 +327,7 @@ impl Services {
         self.store()
             .delete_other_sessions(me.actor.id, None)
             .await?;
+        self.sessions.evict_user(me.actor.id);
         self.audit(
             "signed_out_everywhere",
             Some(me.actor.id),
@@ -329,6 +356,7 @@ impl Services {
             };
         }
         if self.store().become_author(me.actor.id).await? {
+            self.sessions.evict_user(me.actor.id);
             self.audit(
                 "role_changed",
                 Some(me.actor.id),
@@ -409,6 +437,7 @@ impl Services {
             .ok_or(ServiceError::InvalidToken)?;
         self.store().set_password_hash(user, &hash).await?;
         self.store().delete_other_sessions(user, None).await?;
+        self.sessions.evict_user(user);
         self.audit("password_reset", None, Some(user), client, "")
             .await
     }
@@ -485,5 +514,70 @@ impl Services {
             })?;
         self.audit("email_changed", Some(user), Some(user), client, "")
             .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use store::testing::TestDb;
+
+    const DAY: i64 = 24 * 60 * 60 * 1000;
+
+    #[tokio::test]
+    async fn idle_and_expired_sessions_are_refused_and_deleted() {
+        let db = TestDb::sqlite().await;
+        let services = Services::new(db.store.clone(), "http://lore.test");
+        let email = Email::parse("old@example.com").unwrap();
+        let user = db.store.create_account(&email, "Old", "$h").await.unwrap();
+        let now = now_millis();
+        let session = |token: String, created: i64| {
+            let store = db.store.clone();
+            async move {
+                store
+                    .create_session(&NewSession {
+                        token_hash: &token_hash(&token),
+                        user,
+                        now: created,
+                        user_agent: "",
+                        ip: "",
+                    })
+                    .await
+                    .unwrap();
+                token
+            }
+        };
+        let fresh = session(new_token(), now - DAY).await;
+        let idle = session(new_token(), now - 8 * DAY).await;
+        let old = session(new_token(), now - 31 * DAY).await;
+        let old_record = db.store.session(&token_hash(&old)).await.unwrap().unwrap();
+        db.store
+            .touch_session(old_record.id, now - DAY)
+            .await
+            .unwrap();
+
+        assert!(services.authenticate(&fresh).await.unwrap().is_some());
+        for (name, token) in [("idle a week", &idle), ("past 30 days though used", &old)] {
+            assert!(
+                services.authenticate(token).await.unwrap().is_none(),
+                "{name}"
+            );
+            assert!(
+                db.store
+                    .session(&token_hash(token))
+                    .await
+                    .unwrap()
+                    .is_none(),
+                "{name}: row deleted"
+            );
+        }
+        let touched = db
+            .store
+            .session(&token_hash(&fresh))
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(touched.last_seen_at >= now, "a use a day later is recorded");
+        db.cleanup().await;
     }
 }

@@ -6,13 +6,23 @@ use domain::permissions;
 use domain::{Email, Role, UserId};
 use store::{AuditEntry, AuditRecord, NewUser, UserRecord};
 
-/// Makes `email` an administrator: creates the account, or promotes it if it exists.
-/// Running it twice is harmless. The account has no password until one is set through a reset link.
+/// An administrator made by [`create_admin`].
+#[derive(Clone, Debug)]
+pub struct NewAdmin {
+    /// Their account.
+    pub id: UserId,
+    /// The generated password when the account is new; `None` when an existing account was promoted
+    /// (its password stays as it was).
+    pub password: Option<String>,
+}
+
+/// Makes `email` an administrator: creates the account with a generated password (to be printed
+/// once for the operator), or promotes the account if it exists. Running it twice is harmless.
 pub async fn create_admin(
     services: &Services,
     email: &str,
     display_name: &str,
-) -> Result<UserId, ServiceError> {
+) -> Result<NewAdmin, ServiceError> {
     let email = Email::parse(email).map_err(|_| ServiceError::Invalid("email"))?;
     let display_name = display_name.trim();
     if display_name.is_empty() || display_name.chars().count() > 64 {
@@ -21,15 +31,22 @@ pub async fn create_admin(
     let store = services.store();
     if let Some((id, _)) = store.user_by_email(&email).await? {
         store.set_user_role(id, Role::Admin).await?;
-        return Ok(id);
+        return Ok(NewAdmin { id, password: None });
     }
-    Ok(store
+    let password = crate::secrets::new_password();
+    let hash = crate::secrets::hash_password(password.clone()).await?;
+    let id = store
         .create_user(&NewUser {
             email,
             display_name: display_name.to_owned(),
             role: Role::Admin,
         })
-        .await?)
+        .await?;
+    store.set_password_hash(id, &hash).await?;
+    Ok(NewAdmin {
+        id,
+        password: Some(password),
+    })
 }
 
 impl Services {
@@ -60,6 +77,7 @@ impl Services {
         if !self.store().set_user_role(target, role).await? {
             return Err(ServiceError::NotFound);
         }
+        self.sessions.evict_user(target);
         self.store()
             .record_audit(&AuditEntry {
                 event: "role_changed",
@@ -86,6 +104,7 @@ impl Services {
         if !self.store().set_disabled(target, disabled).await? {
             return Err(ServiceError::NotFound);
         }
+        self.sessions.evict_user(target);
         self.store()
             .record_audit(&AuditEntry {
                 event: if disabled {

@@ -1,6 +1,7 @@
 //! Demo content: a deterministic catalog of our own so a fresh Lore looks alive.
 //!
-//! Three authors, six categories and 42 courses in Chinese and English. Running the seed twice gives
+//! Three authors, six categories and 42 courses in Chinese and English, and an administrator whose
+//! generated password the seed reports once. Running the seed twice gives
 //! the same catalog; [`seed_if_empty`] leaves a database that already has courses alone.
 
 use crate::{ServiceError, Services};
@@ -11,7 +12,7 @@ use store::{NewCategory, NewChapter, NewCourse, NewLesson, NewUser};
 use tracing::instrument;
 
 /// What a seed run wrote.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct SeedReport {
     /// Authors created.
     pub authors: usize,
@@ -21,7 +22,12 @@ pub struct SeedReport {
     pub courses: usize,
     /// Lessons created.
     pub lessons: usize,
+    /// The demo administrator's sign-in, when this run created it: (email, password).
+    pub admin: Option<(String, String)>,
 }
+
+/// The demo administrator. Their password is generated and printed by the seed.
+const DEMO_ADMIN: &str = "admin@example.com";
 
 const AUTHORS: [(&str, &str); 3] = [
     ("lin.xiao@example.com", "林晓"),
@@ -477,6 +483,11 @@ pub async fn seed(services: &Services) -> Result<SeedReport, ServiceError> {
         };
         authors.push(id);
     }
+
+    let admin = crate::create_admin(services, DEMO_ADMIN, "Lore Admin").await?;
+    report.admin = admin
+        .password
+        .map(|password| (DEMO_ADMIN.to_owned(), password));
 
     let mut categories = Vec::new();
     for (position, (slug, en, zh)) in (1i64..).zip(CATEGORIES) {

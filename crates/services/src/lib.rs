@@ -13,10 +13,11 @@ pub mod demo;
 mod error;
 pub mod mail;
 mod secrets;
+mod session_cache;
 mod throttle;
 
 pub use accounts::{Client, CurrentSession, SignedIn};
-pub use admin::create_admin;
+pub use admin::{NewAdmin, create_admin};
 pub use error::ServiceError;
 
 use std::sync::Arc;
@@ -27,6 +28,7 @@ use store::Store;
 pub struct Services {
     store: Store,
     public_url: Arc<str>,
+    sessions: Arc<session_cache::SessionCache>,
 }
 
 impl Services {
@@ -36,6 +38,7 @@ impl Services {
         Self {
             store,
             public_url: Arc::from(public_url.trim_end_matches('/')),
+            sessions: Arc::default(),
         }
     }
 

@@ -13,6 +13,9 @@ use store::testing::TestDb;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+/// No single step of a test should take longer; past it the test names the step instead of hanging.
+const STEP: std::time::Duration = std::time::Duration::from_secs(20);
+
 /// A running Lore with its own database, seeded with the demo catalog.
 pub struct TestApp {
     /// `http://127.0.0.1:<port>`.
@@ -52,6 +55,9 @@ impl TestApp {
     }
 
     async fn with(db: TestDb, public_url: &str) -> TestApp {
+        if std::env::var_os("LORE_TEST_LOG").is_some() {
+            server::telemetry::init(Environment::Development);
+        }
         let data_dir = tempfile::tempdir().expect("temporary data folder");
         let settings = Settings {
             database_url: SecretString::from(db.url.clone()),
@@ -65,7 +71,10 @@ impl TestApp {
             smtp_url: None,
             mail_from: "Lore <no-reply@localhost>".into(),
         };
-        let app = Application::build(&settings).await.expect("build the app");
+        let app = tokio::time::timeout(STEP, Application::build(&settings))
+            .await
+            .expect("building the app took too long")
+            .expect("build the app");
         let base = format!("http://127.0.0.1:{}", app.port());
         let services = app.services().clone();
         let (tx, rx) = oneshot::channel();
@@ -94,10 +103,10 @@ impl TestApp {
 
     /// `GET path`.
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client
-            .get(format!("{}{path}", self.base))
-            .send()
+        let request = self.client.get(format!("{}{path}", self.base)).send();
+        tokio::time::timeout(STEP, request)
             .await
+            .unwrap_or_else(|_| panic!("GET {path} took over {STEP:?}"))
             .expect("GET")
     }
 
@@ -172,10 +181,16 @@ impl TestApp {
     pub async fn stop(mut self) {
         self.begin_shutdown();
         if let Some(server) = self.server.take() {
-            server.await.expect("server task").expect("server run");
+            tokio::time::timeout(STEP, server)
+                .await
+                .expect("the server did not stop in time")
+                .expect("server task")
+                .expect("server run");
         }
         if let Some(db) = self.db.take() {
-            db.cleanup().await;
+            tokio::time::timeout(STEP, db.cleanup())
+                .await
+                .expect("the database cleanup took too long");
         }
     }
 }
