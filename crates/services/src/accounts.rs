@@ -5,7 +5,9 @@ use crate::secrets::{hash_password, is_token_shaped, new_token, token_hash, veri
 use crate::{ServiceError, Services, mail, throttle};
 use domain::permissions::{self, Actor};
 use domain::{Email, Lang, UserId, check_new_password, session};
-use store::{AuditEntry, NewSession, SessionSummary, TokenPurpose, UserRecord, now_millis};
+use store::{
+    AuditEntry, NewSession, NewUser, SessionSummary, TokenPurpose, UserRecord, now_millis,
+};
 use tracing::instrument;
 
 /// Where a request came from: for rate limits, the audit log and the sessions list.
@@ -107,7 +109,12 @@ impl Services {
         let hash = hash_password(password.to_owned()).await?;
         let user = self
             .store()
-            .create_account(&email, &name, &hash)
+            .create_user(&NewUser {
+                email,
+                display_name: name,
+                role: domain::Role::Learner,
+                password_hash: Some(hash),
+            })
             .await
             .map_err(|err| match ServiceError::from(err) {
                 ServiceError::Conflict(_) => ServiceError::Conflict("email".into()),
@@ -529,7 +536,16 @@ mod tests {
         let db = TestDb::sqlite().await;
         let services = Services::new(db.store.clone(), "http://lore.test");
         let email = Email::parse("old@example.com").unwrap();
-        let user = db.store.create_account(&email, "Old", "$h").await.unwrap();
+        let user = db
+            .store
+            .create_user(&NewUser {
+                email,
+                display_name: "Old".into(),
+                role: domain::Role::Learner,
+                password_hash: Some("$h".into()),
+            })
+            .await
+            .unwrap();
         let now = now_millis();
         let session = |token: String, created: i64| {
             let store = db.store.clone();

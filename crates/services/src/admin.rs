@@ -40,9 +40,9 @@ pub async fn create_admin(
             email,
             display_name: display_name.to_owned(),
             role: Role::Admin,
+            password_hash: Some(hash),
         })
         .await?;
-    store.set_password_hash(id, &hash).await?;
     Ok(NewAdmin {
         id,
         password: Some(password),

@@ -477,6 +477,7 @@ pub async fn seed(services: &Services) -> Result<SeedReport, ServiceError> {
                         email,
                         display_name: name.to_owned(),
                         role: Role::Author,
+                        password_hash: None,
                     })
                     .await?
             }

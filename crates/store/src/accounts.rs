@@ -41,30 +41,6 @@ const USER_COLUMNS: &str = "u.id, u.email, u.display_name, u.role, u.disabled_at
      (SELECT COUNT(*) FROM avatars a WHERE a.user_id = u.id) AS avatars";
 
 impl Store {
-    /// Creates a learner account with a password. Fails with [`StoreError::Conflict`] when the email
-    /// is taken, whatever its case.
-    pub async fn create_account(
-        &self,
-        email: &Email,
-        display_name: &str,
-        password_hash: &str,
-    ) -> Result<UserId, StoreError> {
-        let mut tx = self.begin_write().await?;
-        let id: i64 = sqlx::query(
-            "INSERT INTO users (email, display_name, role, password_hash, created_at) \
-             VALUES ($1, $2, 'learner', $3, $4) RETURNING id",
-        )
-        .bind(email.as_str())
-        .bind(display_name)
-        .bind(password_hash)
-        .bind(now_millis())
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get("id")?;
-        tx.commit().await?;
-        Ok(UserId::new(id))
-    }
-
     /// The sign-in facts for an email, ignoring case.
     pub async fn credentials(&self, email: &Email) -> Result<Option<Credentials>, StoreError> {
         let row = sqlx::query(

@@ -13,6 +13,8 @@ pub struct NewUser {
     pub display_name: String,
     /// What they may do.
     pub role: Role,
+    /// The Argon2id PHC string, or `None` for an account that cannot sign in (demo authors).
+    pub password_hash: Option<String>,
 }
 
 impl Store {
@@ -20,12 +22,13 @@ impl Store {
     pub async fn create_user(&self, user: &NewUser) -> Result<UserId, StoreError> {
         let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query(
-            "INSERT INTO users (email, display_name, role, created_at) \
-             VALUES ($1, $2, $3, $4) RETURNING id",
+            "INSERT INTO users (email, display_name, role, password_hash, created_at) \
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
         .bind(user.email.as_str())
         .bind(&user.display_name)
         .bind(user.role.as_str())
+        .bind(user.password_hash.as_deref())
         .bind(now_millis())
         .fetch_one(&mut *tx)
         .await?

@@ -2,18 +2,33 @@
 
 use domain::{Email, Role};
 use store::testing::TestDb;
-use store::{AuditEntry, NewSession, StoreError, TokenPurpose};
+use store::{AuditEntry, NewSession, NewUser, Store, StoreError, TokenPurpose};
 
 fn email(s: &str) -> Email {
     Email::parse(s).unwrap()
 }
 
+/// A learner account with a password hash.
+async fn account(
+    store: &Store,
+    address: &Email,
+    name: &str,
+    hash: &str,
+) -> Result<domain::UserId, StoreError> {
+    store
+        .create_user(&NewUser {
+            email: address.clone(),
+            display_name: name.to_owned(),
+            role: Role::Learner,
+            password_hash: Some(hash.to_owned()),
+        })
+        .await
+}
+
 #[tokio::test]
 async fn accounts_have_credentials_and_case_blind_emails() {
     for db in TestDb::every_backend().await {
-        let id = db
-            .store
-            .create_account(&email("Ann@example.com"), "Ann", "$hash")
+        let id = account(&db.store, &email("Ann@example.com"), "Ann", "$hash")
             .await
             .unwrap();
         let creds = db
@@ -27,10 +42,7 @@ async fn accounts_have_credentials_and_case_blind_emails() {
             (id, Role::Learner, false)
         );
         assert_eq!(creds.password_hash.as_deref(), Some("$hash"));
-        let twin = db
-            .store
-            .create_account(&email("ANN@example.com"), "Twin", "$h")
-            .await;
+        let twin = account(&db.store, &email("ANN@example.com"), "Twin", "$h").await;
         assert!(
             matches!(twin, Err(StoreError::Conflict(_))),
             "{:?}",
@@ -58,9 +70,7 @@ async fn accounts_have_credentials_and_case_blind_emails() {
 #[tokio::test]
 async fn sessions_live_in_the_database_and_disabling_ends_them() {
     for db in TestDb::every_backend().await {
-        let id = db
-            .store
-            .create_account(&email("s@example.com"), "S", "$h")
+        let id = account(&db.store, &email("s@example.com"), "S", "$h")
             .await
             .unwrap();
         for (hash, now) in [("aa", 1_000), ("bb", 2_000)] {
@@ -121,9 +131,7 @@ async fn sessions_live_in_the_database_and_disabling_ends_them() {
 #[tokio::test]
 async fn one_time_tokens_work_once_and_expire() {
     for db in TestDb::every_backend().await {
-        let id = db
-            .store
-            .create_account(&email("t@example.com"), "T", "$h")
+        let id = account(&db.store, &email("t@example.com"), "T", "$h")
             .await
             .unwrap();
         db.store
@@ -246,9 +254,7 @@ async fn the_outbox_and_the_audit_log_record_in_order() {
 #[tokio::test]
 async fn avatars_are_stored_as_bytes() {
     for db in TestDb::every_backend().await {
-        let id = db
-            .store
-            .create_account(&email("p@example.com"), "P", "$h")
+        let id = account(&db.store, &email("p@example.com"), "P", "$h")
             .await
             .unwrap();
         assert!(db.store.avatar(id).await.unwrap().is_none());

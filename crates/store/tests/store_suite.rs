@@ -19,6 +19,7 @@ async fn author(store: &Store, email: &str) -> UserId {
             email: Email::parse(email).unwrap(),
             display_name: "Ada".into(),
             role: Role::Author,
+            password_hash: None,
         })
         .await
         .unwrap()
@@ -155,6 +156,7 @@ async fn emails_are_unique_regardless_of_case() {
                 email: Email::parse("ADA@example.com").unwrap(),
                 display_name: "Other".into(),
                 role: Role::Learner,
+                password_hash: None,
             })
             .await;
         assert!(
