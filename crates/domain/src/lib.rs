@@ -7,6 +7,7 @@
 //! callers turn it into a translated message. Nothing here panics on user input.
 
 pub mod catalog;
+pub mod display_name;
 pub mod email;
 pub mod ids;
 pub mod lang;
@@ -22,6 +23,7 @@ pub use catalog::{
     CatalogPage, Category, ChapterOutline, CourseCard, CourseDetail, CourseStatus, HomePage,
     LessonKind, LessonOutline, LessonView,
 };
+pub use display_name::{DisplayNameError, parse_display_name};
 pub use email::{Email, EmailError};
 pub use ids::{CategoryId, ChapterId, CourseId, LessonId, UserId};
 pub use lang::{Lang, LocalizedText};

@@ -41,16 +41,9 @@ pub struct CurrentSession {
 
 /// One-time links live this long.
 const TOKEN_LIFETIME_MS: i64 = 30 * 60 * 1000;
-/// The longest display name accepted, in characters.
-const MAX_NAME_CHARS: usize = 64;
 
 fn display_name(raw: &str) -> Result<String, ServiceError> {
-    let name = raw.trim();
-    let chars = name.chars().count();
-    if chars == 0 || chars > MAX_NAME_CHARS || name.chars().any(char::is_control) {
-        return Err(ServiceError::Invalid("display_name"));
-    }
-    Ok(name.to_owned())
+    domain::parse_display_name(raw).map_err(|_| ServiceError::Invalid("display_name"))
 }
 
 fn email(raw: &str) -> Result<Email, ServiceError> {

@@ -24,10 +24,8 @@ pub async fn create_admin(
     display_name: &str,
 ) -> Result<NewAdmin, ServiceError> {
     let email = Email::parse(email).map_err(|_| ServiceError::Invalid("email"))?;
-    let display_name = display_name.trim();
-    if display_name.is_empty() || display_name.chars().count() > 64 {
-        return Err(ServiceError::Invalid("display_name"));
-    }
+    let display_name = domain::parse_display_name(display_name)
+        .map_err(|_| ServiceError::Invalid("display_name"))?;
     let store = services.store();
     if let Some((id, _)) = store.user_by_email(&email).await? {
         store.set_user_role(id, Role::Admin).await?;
@@ -38,7 +36,7 @@ pub async fn create_admin(
     let id = store
         .create_user(&NewUser {
             email,
-            display_name: display_name.to_owned(),
+            display_name,
             role: Role::Admin,
             password_hash: Some(hash),
         })
