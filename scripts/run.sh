@@ -7,5 +7,7 @@ scripts/setup.sh
 source scripts/env.sh
 cargo leptos build --release
 export LORE_SITE_ROOT="${LORE_SITE_ROOT:-target/site}"
+# On a laptop, reset links are read at /dev/mail (this machine only; refused on a public address).
+export LORE_DEV_MAIL="${LORE_DEV_MAIL:-true}"
 target/server-release/lore seed-demo
 exec target/server-release/lore serve

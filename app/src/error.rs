@@ -51,6 +51,13 @@ pub enum AppError {
     /// A one-time link was wrong, used or expired.
     #[error("invalid or expired link")]
     InvalidToken,
+    /// The server is at capacity for this work; retry after this many seconds.
+    #[error("busy")]
+    Busy(u64),
+    /// The request's arguments could not be read (a tampered or outdated form). Carries no parser
+    /// text: that goes to the debug log only.
+    #[error("bad request")]
+    BadRequest,
     /// The platform failed; try again later.
     #[error("service unavailable")]
     Unavailable,
@@ -63,7 +70,19 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        AppError::Request(value.to_string())
+        match value {
+            // Arguments that do not parse are the caller's mistake, not the platform's: 400, and
+            // the parser's words stay in the debug log.
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
+                #[cfg(feature = "ssr")]
+                {
+                    tracing::debug!(error = %value, "malformed server function arguments");
+                    set_status(http::StatusCode::BAD_REQUEST);
+                }
+                AppError::BadRequest
+            }
+            other => AppError::Request(other.to_string()),
+        }
     }
 }
 
@@ -96,20 +115,20 @@ impl AppError {
                 }),
             ),
             ServiceError::Throttled { retry_after_secs } => {
-                if let Some(response) =
-                    leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
-                {
-                    response.insert_header(
-                        http::header::RETRY_AFTER,
-                        http::HeaderValue::from(retry_after_secs),
-                    );
-                }
+                set_retry_after(retry_after_secs);
                 (
                     StatusCode::TOO_MANY_REQUESTS,
                     AppError::Throttled(retry_after_secs),
                 )
             }
             ServiceError::InvalidToken => (StatusCode::BAD_REQUEST, AppError::InvalidToken),
+            ServiceError::Busy { retry_after_secs } => {
+                set_retry_after(retry_after_secs);
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    AppError::Busy(retry_after_secs),
+                )
+            }
             ServiceError::Unavailable(source) => {
                 tracing::error!(error = %cause_chain(&source), "service unavailable");
                 (StatusCode::SERVICE_UNAVAILABLE, AppError::Unavailable)
@@ -117,6 +136,14 @@ impl AppError {
         };
         set_status(status);
         app_error
+    }
+}
+
+/// Tells the client when to try again (429 and 503 answers).
+#[cfg(feature = "ssr")]
+fn set_retry_after(seconds: u64) {
+    if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        response.insert_header(http::header::RETRY_AFTER, http::HeaderValue::from(seconds));
     }
 }
 

@@ -1,5 +1,6 @@
 //! The session layer: finds who a request comes from before any page or server function runs.
 
+use crate::client_ip::TrustedProxies;
 use app::auth::{SessionCookie, SessionToken};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::header;
@@ -7,6 +8,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 use services::{Client, Services};
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 /// What the session layer needs.
 #[derive(Clone)]
@@ -15,6 +17,8 @@ pub struct SessionLayerState {
     pub services: Services,
     /// The cookie's name.
     pub cookie: SessionCookie,
+    /// Whose forwarding headers name the client.
+    pub proxies: Arc<TrustedProxies>,
 }
 
 /// Puts the [`Client`], the [`SessionToken`] and, when the session is live, the
@@ -31,7 +35,12 @@ pub async fn session_layer(
     let ip = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|info| info.0.ip().to_string())
+        .map(|info| {
+            state
+                .proxies
+                .client_ip(info.0.ip(), request.headers())
+                .to_string()
+        })
         .unwrap_or_default();
     let user_agent = request
         .headers()

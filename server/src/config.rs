@@ -11,6 +11,7 @@ use serde::Deserialize;
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// Where Lore runs: development logs are pretty and `/dev` tools are on; production logs are JSON.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Default)]
@@ -49,6 +50,22 @@ pub struct Config {
     pub smtp_url: Option<SecretString>,
     /// The sender of Lore's mails.
     pub mail_from: String,
+    /// Serve the development mail viewer at `/dev/mail`, to loopback clients only. Off unless set,
+    /// and refused when Lore listens on a non-loopback address: the viewer shows password-reset
+    /// links.
+    pub dev_mail: bool,
+    /// A separate address for Prometheus `/metrics` (e.g. `127.0.0.1:9184`); unset: no metrics
+    /// endpoint. Never the public port, which anyone can reach.
+    pub metrics_bind: Option<SocketAddr>,
+    /// Proxies (CIDRs, comma-separated, e.g. `10.0.0.0/8,127.0.0.1/32`) whose `X-Forwarded-For` or
+    /// `Forwarded` header names the real client. Unset: the TCP peer is the client.
+    pub trusted_proxies: String,
+    /// A client must send a request's whole header within this many seconds.
+    pub header_read_timeout_secs: u64,
+    /// A connection with no request in flight is closed after this many seconds.
+    pub idle_timeout_secs: u64,
+    /// Connections served at once; further ones wait in the kernel's queue.
+    pub max_connections: usize,
 }
 
 impl Default for Config {
@@ -65,6 +82,12 @@ impl Default for Config {
             public_url: None,
             smtp_url: None,
             mail_from: "Lore <no-reply@localhost>".to_owned(),
+            dev_mail: false,
+            metrics_bind: None,
+            trusted_proxies: String::new(),
+            header_read_timeout_secs: 10,
+            idle_timeout_secs: 60,
+            max_connections: 1024,
         }
     }
 }
@@ -72,7 +95,7 @@ impl Default for Config {
 impl Config {
     /// The settings `LORE_*` variables may set. Other `LORE_*` variables (test tooling's, say) are
     /// not configuration and are left alone, while an unknown key in the file is an error.
-    const KEYS: [&'static str; 10] = [
+    const KEYS: [&'static str; 16] = [
         "database_url",
         "bind",
         "data_dir",
@@ -83,6 +106,12 @@ impl Config {
         "public_url",
         "smtp_url",
         "mail_from",
+        "dev_mail",
+        "metrics_bind",
+        "trusted_proxies",
+        "header_read_timeout_secs",
+        "idle_timeout_secs",
+        "max_connections",
     ];
 
     /// Reads the defaults, then `file` (or `lore.toml` in the working folder if it exists), then the
@@ -135,6 +164,22 @@ impl Config {
             public_url.starts_with("http://") || public_url.starts_with("https://"),
             "LORE_PUBLIC_URL must start with http:// or https://"
         );
+        anyhow::ensure!(
+            !self.dev_mail || self.bind.ip().is_loopback(),
+            "LORE_DEV_MAIL shows password-reset links: it is refused while Lore listens on {}, \
+             which is not a loopback address",
+            self.bind
+        );
+        anyhow::ensure!(
+            self.header_read_timeout_secs > 0 && self.idle_timeout_secs > 0,
+            "LORE_HEADER_READ_TIMEOUT_SECS and LORE_IDLE_TIMEOUT_SECS must be at least 1"
+        );
+        anyhow::ensure!(
+            self.max_connections > 0,
+            "LORE_MAX_CONNECTIONS must be at least 1"
+        );
+        let trusted_proxies = crate::client_ip::TrustedProxies::parse(&self.trusted_proxies)
+            .context("reading LORE_TRUSTED_PROXIES")?;
         Ok(Settings {
             database_url,
             public_url,
@@ -146,6 +191,14 @@ impl Config {
             env: self.env,
             seed_demo: self.seed_demo,
             site_root: self.site_root,
+            dev_mail: self.dev_mail,
+            metrics_bind: self.metrics_bind,
+            trusted_proxies,
+            connections: Connections {
+                header_read_timeout: Duration::from_secs(self.header_read_timeout_secs),
+                idle_timeout: Duration::from_secs(self.idle_timeout_secs),
+                max_connections: self.max_connections,
+            },
         })
     }
 }
@@ -173,6 +226,35 @@ pub struct Settings {
     pub smtp_url: Option<SecretString>,
     /// The sender of Lore's mails.
     pub mail_from: String,
+    /// Whether `/dev/mail` is served (to loopback clients).
+    pub dev_mail: bool,
+    /// Where `/metrics` is served, if anywhere.
+    pub metrics_bind: Option<SocketAddr>,
+    /// Proxies whose forwarding headers are believed.
+    pub trusted_proxies: crate::client_ip::TrustedProxies,
+    /// Limits on connections.
+    pub connections: Connections,
+}
+
+/// How long a client may take and how many may be served at once; see [`Config`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Connections {
+    /// Time allowed to send a whole request header.
+    pub header_read_timeout: Duration,
+    /// Time an idle connection is kept.
+    pub idle_timeout: Duration,
+    /// Connections served at once.
+    pub max_connections: usize,
+}
+
+impl Default for Connections {
+    fn default() -> Self {
+        Self {
+            header_read_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(60),
+            max_connections: 1024,
+        }
+    }
 }
 
 impl Settings {
@@ -219,6 +301,10 @@ mod tests {
             public_url: "http://x".into(),
             smtp_url: Some(SecretString::from("smtps://u:smtp-pass@h".to_owned())),
             mail_from: "x@y.z".into(),
+            dev_mail: false,
+            metrics_bind: None,
+            trusted_proxies: crate::client_ip::TrustedProxies::default(),
+            connections: Connections::default(),
         };
         let printed = format!("{settings:?}");
         assert!(!printed.contains("hunter2"));
@@ -256,5 +342,26 @@ mod tests {
             );
             Ok(())
         });
+    }
+
+    #[test]
+    fn the_mail_viewer_is_refused_on_a_public_address() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = |bind: &str, dev_mail: bool| Config {
+            bind: bind.parse().unwrap(),
+            data_dir: dir.path().to_owned(),
+            dev_mail,
+            ..Config::default()
+        };
+        assert!(config("127.0.0.1:3000", true).resolve().is_ok());
+        assert!(config("[::1]:3000", true).resolve().is_ok());
+        assert!(config("0.0.0.0:3000", false).resolve().is_ok());
+        let refused = config("0.0.0.0:3000", true).resolve().unwrap_err();
+        assert!(
+            format!("{refused:#}").contains("LORE_DEV_MAIL"),
+            "{refused:#}"
+        );
+        assert!(config("192.168.1.5:3000", true).resolve().is_err());
+        assert!(!Config::default().dev_mail, "off unless asked for");
     }
 }

@@ -5,12 +5,15 @@
 //! crate maps service errors to user-safe ones).
 
 mod auth;
+pub mod client_ip;
 pub mod config;
+mod dev_mail;
 mod health;
 pub mod mailer;
 mod media;
 mod metrics;
 mod security;
+mod serve;
 pub mod startup;
 pub mod telemetry;
 

@@ -1,14 +1,12 @@
-//! Avatars: uploaded through a plain form, checked by content rather than name, decoded under
-//! limits, cropped to 256 px and stored as PNG in the database (so every node can serve them).
-//! Also the development mail viewer.
+//! Avatars: uploaded through a plain form, then through the one image pipeline (`images`: checked
+//! by content, decoded under limits, cropped before scaling to 256 px) and stored as PNG in the
+//! database (so every node can serve them).
 
 use axum::extract::{Multipart, Path, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
-use image::{ImageFormat, ImageReader, Limits, imageops::FilterType};
+use axum::response::{IntoResponse, Redirect, Response};
+use images::{ImageError, ImagePipeline, Target};
 use services::{CurrentSession, Services};
-use std::io::Cursor;
-use std::path::PathBuf;
 
 /// The largest avatar upload accepted.
 pub const AVATAR_MAX_BYTES: usize = 5 * 1024 * 1024;
@@ -45,36 +43,33 @@ impl AvatarError {
     }
 }
 
-/// Checks, decodes and shrinks an uploaded image to the stored avatar PNG.
-pub fn avatar_png(bytes: &[u8]) -> Result<Vec<u8>, AvatarError> {
-    let format = image::guess_format(bytes).map_err(|_| AvatarError::NotAnImage)?;
-    if !matches!(
-        format,
-        ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::WebP | ImageFormat::Gif
-    ) {
-        return Err(AvatarError::NotAnImage);
+/// The size stored avatars are made to fill.
+const AVATAR: Target = Target {
+    width: AVATAR_SIDE,
+    height: AVATAR_SIDE,
+};
+
+impl From<ImageError> for AvatarError {
+    fn from(err: ImageError) -> Self {
+        match err {
+            ImageError::NotAnImage => AvatarError::NotAnImage,
+            ImageError::TooLarge => AvatarError::TooLarge,
+        }
     }
-    let mut limits = Limits::default();
-    limits.max_image_width = Some(6000);
-    limits.max_image_height = Some(6000);
-    limits.max_alloc = Some(128 * 1024 * 1024);
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
-    reader.limits(limits);
-    let image = reader.decode().map_err(|err| match err {
-        image::ImageError::Limits(_) => AvatarError::TooLarge,
-        _ => AvatarError::NotAnImage,
-    })?;
-    let square = image.resize_to_fill(AVATAR_SIDE, AVATAR_SIDE, FilterType::Lanczos3);
-    let mut png = Vec::new();
-    square
-        .write_to(&mut Cursor::new(&mut png), ImageFormat::Png)
-        .map_err(|_| AvatarError::NotAnImage)?;
-    Ok(png)
+}
+
+/// What the media handlers need.
+#[derive(Clone)]
+pub struct MediaState {
+    /// To store and read avatars.
+    pub services: Services,
+    /// The one image pipeline, with its memory budget shared by every upload.
+    pub images: ImagePipeline,
 }
 
 /// `POST /account/avatar` (multipart, field `avatar`). Browsers are sent back to the account page
 /// (with `?avatar=…` naming a refusal); other clients get the status code.
-pub async fn upload_avatar(State(services): State<Services>, request: Request) -> Response {
+pub async fn upload_avatar(State(state): State<MediaState>, request: Request) -> Response {
     let wants_html = request
         .headers()
         .get(header::ACCEPT)
@@ -101,13 +96,11 @@ pub async fn upload_avatar(State(services): State<Services>, request: Request) -
         let bytes = bytes
             .filter(|b| !b.is_empty())
             .ok_or(AvatarError::Missing)?;
-        tokio::task::spawn_blocking(move || avatar_png(&bytes))
-            .await
-            .map_err(|_| AvatarError::NotAnImage)?
+        Ok::<_, AvatarError>(state.images.fill(bytes.to_vec(), AVATAR).await?)
     }
     .await;
     match outcome {
-        Ok(png) => match services.store().set_avatar(me.actor.id, &png).await {
+        Ok(png) => match state.services.store().set_avatar(me.actor.id, &png).await {
             Ok(()) if wants_html => Redirect::to("/account?avatar=saved").into_response(),
             Ok(()) => StatusCode::NO_CONTENT.into_response(),
             Err(err) => {
@@ -123,14 +116,14 @@ pub async fn upload_avatar(State(services): State<Services>, request: Request) -
 }
 
 /// `GET /media/avatars/{id}.png`.
-pub async fn avatar(State(services): State<Services>, Path(file): Path<String>) -> Response {
+pub async fn avatar(State(state): State<MediaState>, Path(file): Path<String>) -> Response {
     let Some(id) = file
         .strip_suffix(".png")
         .and_then(|id| id.parse::<i64>().ok())
     else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    match services.store().avatar(domain::UserId::new(id)).await {
+    match state.services.store().avatar(domain::UserId::new(id)).await {
         Ok(Some((png, _))) => (
             [
                 (header::CONTENT_TYPE, HeaderValue::from_static("image/png")),
@@ -151,80 +144,5 @@ pub async fn avatar(State(services): State<Services>, Path(file): Path<String>) 
             tracing::error!(error = %err, "reading an avatar");
             StatusCode::SERVICE_UNAVAILABLE.into_response()
         }
-    }
-}
-
-/// `GET /dev/mail`: the mails written to the data folder, newest first. Development mode only.
-pub async fn dev_mail(State(dir): State<PathBuf>) -> Html<String> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
-        .unwrap_or_default();
-    files.sort();
-    files.reverse();
-    let mut html = String::from(
-        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Lore · mail</title></head>\
-         <body><h1>Development mail</h1>",
-    );
-    if files.is_empty() {
-        html.push_str("<p>No mail yet.</p>");
-    }
-    for file in files.iter().take(50) {
-        let text = std::fs::read_to_string(file).unwrap_or_default();
-        html.push_str("<article><pre>");
-        html.push_str(&escape(&decoded(&text)));
-        html.push_str("</pre></article><hr>");
-    }
-    html.push_str("</body></html>");
-    Html(html)
-}
-
-/// The mail with quoted-printable soft line breaks undone, so links can be read and clicked.
-fn decoded(raw: &str) -> String {
-    raw.replace("=\r\n", "")
-        .replace("=\n", "")
-        .replace("=3D", "=")
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn png(width: u32, height: u32) -> Vec<u8> {
-        let image = image::RgbImage::from_pixel(width, height, image::Rgb([10, 20, 30]));
-        let mut out = Vec::new();
-        image::DynamicImage::ImageRgb8(image)
-            .write_to(&mut Cursor::new(&mut out), ImageFormat::Png)
-            .unwrap();
-        out
-    }
-
-    #[test]
-    fn images_become_256_pixel_pngs() {
-        let out = avatar_png(&png(800, 400)).unwrap();
-        let decoded = image::load_from_memory(&out).unwrap();
-        assert_eq!((decoded.width(), decoded.height()), (256, 256));
-    }
-
-    #[test]
-    fn html_named_png_is_refused_by_content() {
-        assert_eq!(
-            avatar_png(b"<html><script>alert(1)</script></html>"),
-            Err(AvatarError::NotAnImage)
-        );
-    }
-
-    #[test]
-    fn huge_dimensions_are_refused_before_decoding() {
-        // A valid PNG header claiming 100000 x 100000 pixels: a decompression bomb.
-        let mut bomb = png(1, 1);
-        bomb[16..20].copy_from_slice(&100_000u32.to_be_bytes());
-        bomb[20..24].copy_from_slice(&100_000u32.to_be_bytes());
-        assert!(avatar_png(&bomb).is_err());
     }
 }

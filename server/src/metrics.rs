@@ -1,9 +1,16 @@
-//! Prometheus metrics: request counts and latency by route pattern, served at `/metrics`.
+//! Prometheus metrics: request counts and latency by route pattern and method.
+//!
+//! `/metrics` is never on the public port: it is served on its own listener (`LORE_METRICS_BIND`),
+//! which an operator keeps on a private address. Every label has a bounded set of values (route
+//! patterns, the standard methods or `other`, status codes), so no request can grow the registry:
+//! a probe once made 100 labels of 60 KB each out of made-up method names.
 
+use axum::Router;
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
@@ -83,7 +90,7 @@ pub async fn record_route(request: Request, next: Next) -> Response {
 /// Outer middleware: counts and times every request. Requests no route matched (static files,
 /// unknown addresses) are labelled `fallback`, which keeps label cardinality bounded.
 pub async fn track(State(metrics): State<Arc<Metrics>>, request: Request, next: Next) -> Response {
-    let method = request.method().as_str().to_owned();
+    let method = method_label(request.method()).to_owned();
     let started = Instant::now();
     let response = next.run(request).await;
     let route = response
@@ -108,8 +115,32 @@ pub async fn track(State(metrics): State<Arc<Metrics>>, request: Request, next: 
     response
 }
 
+/// The method as a label: one of the standard methods, or `other`.
+fn method_label(method: &Method) -> &'static str {
+    const KNOWN: [Method; 9] = [
+        Method::GET,
+        Method::HEAD,
+        Method::POST,
+        Method::PUT,
+        Method::DELETE,
+        Method::PATCH,
+        Method::OPTIONS,
+        Method::CONNECT,
+        Method::TRACE,
+    ];
+    KNOWN
+        .iter()
+        .find(|known| *known == method)
+        .map_or("other", Method::as_str)
+}
+
+/// The metrics listener's routes: `/metrics` only.
+pub fn router(metrics: Arc<Metrics>) -> Router {
+    Router::new().route("/metrics", get(serve).with_state(metrics))
+}
+
 /// `GET /metrics` in the Prometheus text format.
-pub async fn serve(State(metrics): State<Arc<Metrics>>) -> Response {
+async fn serve(State(metrics): State<Arc<Metrics>>) -> Response {
     let mut body = String::new();
     match prometheus_client::encoding::text::encode(&mut body, &metrics.registry) {
         Ok(()) => (
@@ -126,5 +157,23 @@ pub async fn serve(State(metrics): State<Arc<Metrics>>) -> Response {
             tracing::error!(%err, "encoding metrics");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn made_up_methods_share_one_label() {
+        assert_eq!(method_label(&Method::GET), "GET");
+        assert_eq!(method_label(&Method::PATCH), "PATCH");
+        let invented = Method::from_bytes("X".repeat(60_000).as_bytes()).unwrap();
+        assert_eq!(method_label(&invented), "other");
+        assert_eq!(
+            method_label(&Method::from_bytes(b"get").unwrap()),
+            "other",
+            "methods are case-sensitive"
+        );
     }
 }

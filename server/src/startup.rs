@@ -1,10 +1,10 @@
 //! Building and running the application: open the store, migrate, wire the routes and layers, bind.
 
 use crate::auth::{SessionLayerState, session_layer};
-use crate::config::{Environment, Settings};
+use crate::config::{Connections, Environment, Settings};
 use crate::mailer::{self, Delivery};
 use crate::security::{self, SecurityPolicy};
-use crate::{health, media, metrics};
+use crate::{dev_mail, health, media, metrics};
 use anyhow::Context;
 use app::auth::SessionCookie;
 use app::{App, shell};
@@ -18,7 +18,6 @@ use lettre::message::Mailbox;
 use secrecy::ExposeSecret;
 use services::Services;
 use std::future::Future;
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use store::Store;
@@ -38,6 +37,8 @@ const BODY_LIMIT_BYTES: usize = 1024 * 1024;
 pub struct Application {
     listener: TcpListener,
     router: Router,
+    metrics: Option<(TcpListener, Router)>,
+    connections: Connections,
     services: Services,
     delivery: Delivery,
     mail_from: Mailbox,
@@ -69,13 +70,25 @@ impl Application {
                 println!("demo admin login: {email} / {password}");
             }
         }
-        let router = router(settings, services.clone());
+        let metrics = metrics::Metrics::new();
+        let router = router(settings, services.clone(), metrics.clone());
         let listener = TcpListener::bind(settings.bind)
             .await
             .with_context(|| format!("binding {}", settings.bind))?;
+        let metrics = match settings.metrics_bind {
+            Some(address) => Some((
+                TcpListener::bind(address)
+                    .await
+                    .with_context(|| format!("binding LORE_METRICS_BIND {address}"))?,
+                metrics::router(metrics),
+            )),
+            None => None,
+        };
         Ok(Self {
             listener,
             router,
+            metrics,
+            connections: settings.connections,
             services,
             delivery,
             mail_from,
@@ -85,6 +98,14 @@ impl Application {
     /// The port actually bound.
     pub fn port(&self) -> u16 {
         self.listener.local_addr().map_or(0, |addr| addr.port())
+    }
+
+    /// The port `/metrics` is served on, if `LORE_METRICS_BIND` set one.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics
+            .as_ref()
+            .and_then(|(listener, _)| listener.local_addr().ok())
+            .map(|addr| addr.port())
     }
 
     /// The services, for tests that need to reach behind the HTTP surface.
@@ -103,14 +124,16 @@ impl Application {
             self.delivery,
             self.mail_from,
         ));
-        let served = axum::serve(
-            self.listener,
-            self.router
-                .into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown)
-        .await;
+        let metrics = self.metrics.map(|(listener, router)| {
+            tracing::info!(address = ?listener.local_addr().ok(), "metrics are served");
+            tokio::spawn(async move { axum::serve(listener, router).await })
+        });
+        let served =
+            crate::serve::serve(self.listener, self.router, self.connections, shutdown).await;
         sender.abort();
+        if let Some(metrics) = metrics {
+            metrics.abort();
+        }
         served?;
         self.services.store().close().await;
         tracing::info!("Lore stopped");
@@ -167,9 +190,8 @@ fn leptos_options(settings: &Settings) -> LeptosOptions {
         .build()
 }
 
-fn router(settings: &Settings, services: Services) -> Router {
+fn router(settings: &Settings, services: Services, metrics: Arc<metrics::Metrics>) -> Router {
     let options = leptos_options(settings);
-    let metrics = metrics::Metrics::new();
     let cookie = SessionCookie {
         secure: settings.tls(),
     };
@@ -195,12 +217,15 @@ fn router(settings: &Settings, services: Services) -> Router {
     let mut system = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
-        .with_state(services.clone())
-        .route("/metrics", get(metrics::serve).with_state(metrics.clone()));
-    if settings.env == Environment::Development {
+        .with_state(services.clone());
+    if settings.dev_mail {
         let mail_dir = mailer::mail_dir(&settings.data_dir);
-        system = system.route("/dev/mail", get(media::dev_mail).with_state(mail_dir));
+        system = system.route("/dev/mail", get(dev_mail::dev_mail).with_state(mail_dir));
     }
+    let media_state = media::MediaState {
+        services: services.clone(),
+        images: images::ImagePipeline::default(),
+    };
     let media = Router::new()
         .route(
             "/account/avatar",
@@ -208,7 +233,7 @@ fn router(settings: &Settings, services: Services) -> Router {
                 .layer(DefaultBodyLimit::max(media::AVATAR_MAX_BYTES + 64 * 1024)),
         )
         .route("/media/avatars/{file}", get(media::avatar))
-        .with_state(services.clone());
+        .with_state(media_state);
     let site = Router::new()
         .leptos_routes_with_context(&options, routes, context.clone(), {
             let options = options.clone();
@@ -217,7 +242,11 @@ fn router(settings: &Settings, services: Services) -> Router {
         .fallback(file_and_error_handler_with_context(context, shell))
         .with_state(options.clone())
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES));
-    let sessions = SessionLayerState { services, cookie };
+    let sessions = SessionLayerState {
+        services,
+        cookie,
+        proxies: Arc::new(settings.trusted_proxies.clone()),
+    };
     let request_id = HeaderName::from_static("x-request-id");
     Router::new()
         .merge(system)
@@ -265,7 +294,14 @@ fn assets(options: &LeptosOptions) -> Router {
                 header::CACHE_CONTROL,
                 HeaderValue::from_static(cache),
             ))
-            .service(ServeDir::new(dir).precompressed_br().precompressed_gzip()),
+            // No index pages and no directory redirects: nested under /pkg, a redirect to `dir/`
+            // would lose the prefix (`/pkg/.` went to `/./`).
+            .service(
+                ServeDir::new(dir)
+                    .append_index_html_on_directories(false)
+                    .precompressed_br()
+                    .precompressed_gzip(),
+            ),
     )
 }
 

@@ -190,11 +190,35 @@ async fn readiness_follows_the_database() {
 }
 
 #[tokio::test]
-async fn metrics_count_requests_by_route_pattern() {
-    let app = TestApp::sqlite().await;
+async fn metrics_count_requests_by_route_pattern_on_their_own_port() {
+    let app = TestApp::sqlite_with(|s| s.metrics_bind = Some("127.0.0.1:0".parse().unwrap())).await;
     app.get("/courses/rust-from-zero").await;
     app.get("/courses/tea-culture").await;
-    let text = app.get("/metrics").await.text().await.unwrap();
+    assert_eq!(
+        app.get("/metrics").await.status(),
+        404,
+        "never on the public port"
+    );
+    for _ in 0..3 {
+        let invented = reqwest::Method::from_bytes("X".repeat(60_000).as_bytes()).unwrap();
+        app.client
+            .request(invented, format!("{}/", app.base))
+            .send()
+            .await
+            .unwrap();
+    }
+    let metrics = app.metrics_base.clone().expect("a metrics listener");
+    let text = app
+        .client
+        .get(format!("{metrics}/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(text.len() < 20_000, "made-up methods add no labels");
+    assert!(text.contains("method=\"other\""), "{text}");
     let line = text
         .lines()
         .find(|l| {
@@ -203,6 +227,33 @@ async fn metrics_count_requests_by_route_pattern() {
         .unwrap_or_else(|| panic!("no per-route counter in:\n{text}"));
     assert!(line.ends_with(" 2"), "{line}");
     assert!(text.contains("lore_http_request_duration_seconds_bucket"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn metrics_are_off_unless_configured() {
+    let app = TestApp::sqlite().await;
+    assert_eq!(app.metrics_base, None);
+    assert_eq!(app.get("/metrics").await.status(), 404);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_directory_under_pkg_is_not_found_not_redirected() {
+    let app = TestApp::sqlite().await;
+    std::fs::create_dir_all(app.site_root().join("pkg/sub")).unwrap();
+    for path in ["/pkg/.", "/pkg/sub", "/pkg/sub/", "/pkg/"] {
+        let response = app
+            .raw(&format!(
+                "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+            ))
+            .await;
+        assert!(response.starts_with("HTTP/1.1 404"), "{path}: {response}");
+        assert!(
+            !response.to_ascii_lowercase().contains("\r\nlocation:"),
+            "{path}: {response}"
+        );
+    }
     app.stop().await;
 }
 

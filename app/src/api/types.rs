@@ -77,3 +77,35 @@ pub struct AuditView {
     /// Details.
     pub detail: String,
 }
+
+/// The audit log's filters as the form sends them (strings, so an empty field means "any").
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditQuery {
+    /// An exact event name.
+    #[serde(default)]
+    pub event: String,
+    /// A user id, as actor or subject.
+    #[serde(default)]
+    pub user: String,
+    /// An exact client address.
+    #[serde(default)]
+    pub ip: String,
+    /// First day, `YYYY-MM-DD` (UTC).
+    #[serde(default)]
+    pub from: String,
+    /// Last day, `YYYY-MM-DD` (UTC).
+    #[serde(default)]
+    pub until: String,
+    /// Older than this entry (paging).
+    #[serde(default)]
+    pub before: Option<i64>,
+}
+
+/// One page of the audit log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditPage {
+    /// Newest first.
+    pub entries: Vec<AuditView>,
+    /// Where the next, older page starts, if there is one.
+    pub next_before: Option<i64>,
+}

@@ -9,6 +9,15 @@ pub fn ErrorMessage(error: AppError) -> impl IntoView {
     let i18n = use_i18n();
     match error {
         AppError::NotFound => t!(i18n, not_found_body).into_any(),
+        AppError::Invalid(field) if field == "email_scripts" => {
+            t!(i18n, error_email_scripts).into_any()
+        }
+        AppError::Invalid(field) if field == "display_name_invisible" => {
+            t!(i18n, error_display_name_invisible).into_any()
+        }
+        AppError::Invalid(field) if field == "display_name_bidi" => {
+            t!(i18n, error_display_name_bidi).into_any()
+        }
         AppError::Invalid(field) => {
             let field = field_label(&field);
             t!(i18n, error_invalid, field = move || field()).into_any()
@@ -28,6 +37,8 @@ pub fn ErrorMessage(error: AppError) -> impl IntoView {
         }
         AppError::InvalidToken => t!(i18n, error_invalid_token).into_any(),
         AppError::Unavailable => t!(i18n, error_unavailable).into_any(),
+        AppError::Busy(seconds) => t!(i18n, error_busy, seconds = seconds).into_any(),
+        AppError::BadRequest => t!(i18n, error_bad_request).into_any(),
     }
 }
 
@@ -40,6 +51,8 @@ fn field_label(field: &str) -> impl Fn() -> &'static str + Clone + Send + 'stati
         "display_name" => t_string!(i18n, field_display_name),
         "terms" => t_string!(i18n, field_terms),
         "category" => t_string!(i18n, field_category),
+        "user" => t_string!(i18n, field_user),
+        "date" => t_string!(i18n, field_date),
         _ => t_string!(i18n, field_other),
     }
 }

@@ -1,6 +1,6 @@
 use crate::AppError;
 use crate::api::admin::{AdminSetDisabled, AdminSetRole, admin_audit, admin_users};
-use crate::api::types::UserView;
+use crate::api::types::{AuditQuery, UserView};
 use crate::components::{ActionError, ErrorPanel};
 use crate::i18n::*;
 use crate::pages::SignInPrompt;
@@ -136,19 +136,69 @@ fn UserRow(
     }
 }
 
-/// `/admin/audit`: the newest security events.
+/// `/admin/audit`: security events, newest first, filtered by event, user, address and dates, a
+/// page at a time. The filters are a plain GET form, so the URL holds them (shareable, works
+/// without JavaScript); "older" pages by the last entry's id, so new events never shift a page.
 #[component]
 pub fn AdminAuditPage() -> impl IntoView {
     let i18n = use_i18n();
-    let events = Resource::new(|| (), |_| admin_audit());
+    let query_map = use_query_map();
+    let query = move || {
+        let q = query_map.read();
+        let field = |name: &str| q.get(name).unwrap_or_default();
+        AuditQuery {
+            event: field("event"),
+            user: field("user"),
+            ip: field("ip"),
+            from: field("from"),
+            until: field("until"),
+            before: q.get("before").and_then(|b| b.parse().ok()),
+        }
+    };
+    let events = Resource::new(query, admin_audit);
+    let older = move |before: i64| {
+        let q = query();
+        let mut link = String::from("/admin/audit?");
+        for (name, value) in [
+            ("event", &q.event),
+            ("user", &q.user),
+            ("ip", &q.ip),
+            ("from", &q.from),
+            ("until", &q.until),
+        ] {
+            if !value.is_empty() {
+                link.push_str(&format!("{name}={}&", urlencoding(value)));
+            }
+        }
+        link.push_str(&format!("before={before}"));
+        link
+    };
     view! {
         <Title text=move || t_string!(i18n, admin_audit)/>
         <section class="container section">
             <h1>{t!(i18n, admin_audit)}</h1>
+            <form method="get" action="/admin/audit" class="filters" data-testid="audit-filters">
+                <label>{t!(i18n, audit_event)}
+                    <input name="event" prop:value=move || query().event/>
+                </label>
+                <label>{t!(i18n, audit_user)}
+                    <input name="user" inputmode="numeric" prop:value=move || query().user/>
+                </label>
+                <label>{t!(i18n, audit_ip)}
+                    <input name="ip" prop:value=move || query().ip/>
+                </label>
+                <label>{t!(i18n, audit_from)}
+                    <input name="from" type="date" prop:value=move || query().from/>
+                </label>
+                <label>{t!(i18n, audit_until)}
+                    <input name="until" type="date" prop:value=move || query().until/>
+                </label>
+                <button type="submit" class="button">{t!(i18n, audit_filter)}</button>
+            </form>
             <Transition>
                 {move || Suspend::new(async move {
                     match events.await {
-                        Ok(events) => view! {
+                        Ok(page) => view! {
                             <table class="table" data-testid="audit">
                                 <thead><tr>
                                     <th>{t!(i18n, audit_when)}</th>
@@ -159,7 +209,7 @@ pub fn AdminAuditPage() -> impl IntoView {
                                     <th>{t!(i18n, audit_detail)}</th>
                                 </tr></thead>
                                 <tbody>
-                                    {events.into_iter().map(|e| view! {
+                                    {page.entries.into_iter().map(|e| view! {
                                         <tr>
                                             <td>{e.at}</td>
                                             <td><code>{e.event}</code></td>
@@ -171,6 +221,11 @@ pub fn AdminAuditPage() -> impl IntoView {
                                     }).collect_view()}
                                 </tbody>
                             </table>
+                            {page.next_before.map(|before| view! {
+                                <p><a class="button button-quiet" data-testid="audit-older" href=older(before)>
+                                    {t!(i18n, audit_older)}
+                                </a></p>
+                            })}
                         }
                             .into_any(),
                         Err(AppError::Unauthorized) => view! { <SignInPrompt next="/admin/audit"/> }.into_any(),
@@ -180,4 +235,17 @@ pub fn AdminAuditPage() -> impl IntoView {
             </Transition>
         </section>
     }
+}
+
+/// Percent-encodes a query value (everything but unreserved characters).
+fn urlencoding(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }

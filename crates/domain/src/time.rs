@@ -13,6 +13,31 @@ pub fn format_utc(unix_ms: i64) -> String {
     )
 }
 
+/// The start (00:00 UTC, Unix ms) of a `YYYY-MM-DD` date, as date inputs send it; `None` for
+/// anything else, including impossible dates such as `2026-02-30`.
+pub fn parse_date_utc(text: &str) -> Option<i64> {
+    let mut parts = text.trim().splitn(3, '-');
+    let year: i64 = parts.next()?.parse().ok()?;
+    let month: i64 = parts.next()?.parse().ok()?;
+    let day: i64 = parts.next()?.parse().ok()?;
+    if !(1..=9999).contains(&year) || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    let days = days_from_civil(year, month, day);
+    (civil_from_days(days) == (year, month, day)).then_some(days * 86_400_000)
+}
+
+/// A proleptic Gregorian date to days since 1970-01-01 (the inverse of [`civil_from_days`]).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let year = year - i64::from(month <= 2);
+    let era = year.div_euclid(400);
+    let yoe = year.rem_euclid(400);
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 /// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
 fn civil_from_days(days: i64) -> (i64, i64, i64) {
     let z = days + 719_468;
@@ -37,5 +62,18 @@ mod tests {
         assert_eq!(format_utc(951_782_400_000), "2000-02-29 00:00 UTC");
         assert_eq!(format_utc(1_795_552_260_000), "2026-11-24 20:31 UTC");
         assert_eq!(format_utc(-60_000), "1969-12-31 23:59 UTC");
+    }
+
+    #[test]
+    fn dates_parse_to_the_start_of_their_day() {
+        assert_eq!(parse_date_utc("1970-01-01"), Some(0));
+        assert_eq!(parse_date_utc("2000-02-29"), Some(951_782_400_000));
+        assert_eq!(
+            parse_date_utc("2026-11-24").map(format_utc).as_deref(),
+            Some("2026-11-24 00:00 UTC")
+        );
+        for bad in ["", "2026-02-30", "2026-13-01", "yesterday", "2026-1"] {
+            assert_eq!(parse_date_utc(bad), None, "{bad}");
+        }
     }
 }

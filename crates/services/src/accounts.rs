@@ -43,11 +43,22 @@ pub struct CurrentSession {
 const TOKEN_LIFETIME_MS: i64 = 30 * 60 * 1000;
 
 fn display_name(raw: &str) -> Result<String, ServiceError> {
-    domain::parse_display_name(raw).map_err(|_| ServiceError::Invalid("display_name"))
+    domain::parse_display_name(raw).map_err(|err| {
+        ServiceError::Invalid(match err {
+            domain::DisplayNameError::Invisible => "display_name_invisible",
+            domain::DisplayNameError::Bidi => "display_name_bidi",
+            domain::DisplayNameError::Length | domain::DisplayNameError::Control => "display_name",
+        })
+    })
 }
 
-fn email(raw: &str) -> Result<Email, ServiceError> {
-    Email::parse(raw).map_err(|_| ServiceError::Invalid("email"))
+pub(crate) fn email(raw: &str) -> Result<Email, ServiceError> {
+    Email::parse(raw).map_err(|err| {
+        ServiceError::Invalid(match err {
+            domain::EmailError::MixedScripts => "email_scripts",
+            domain::EmailError::Invalid => "email",
+        })
+    })
 }
 
 impl Services {
@@ -119,7 +130,8 @@ impl Services {
     }
 
     /// Signs in with email and password. Unknown emails and wrong passwords get the same answer in
-    /// about the same time; 20 wrong passwords for one account lock it for the rest of the window.
+    /// about the same time. Wrong passwords for an account slow its sign-in down for everyone (the
+    /// owner waits at most a few seconds); 20 from one client refuse that client for the window.
     #[instrument(skip_all, err(level = "debug"))]
     pub async fn login(
         &self,
@@ -131,14 +143,24 @@ impl Services {
             return Err(ServiceError::WrongCredentials);
         };
         let account_key = email.as_str().to_lowercase();
+        let client_key = format!("{account_key}|{}", client.ip);
         self.throttle(throttle::LOGIN_PER_IP, &client.ip).await?;
-        self.check_limit(throttle::LOGIN_FAILURES_PER_ACCOUNT, &account_key)
+        self.check_limit(throttle::LOGIN_FAILURES_PER_ACCOUNT_AND_CLIENT, &client_key)
             .await?;
+        let failures = self
+            .counted(throttle::LOGIN_FAILURES_PER_ACCOUNT, &account_key)
+            .await?;
+        let delay = domain::limits::sign_in_delay_ms(failures);
+        if delay > 0 {
+            tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
+        }
         let credentials = self.store().credentials(&email).await?;
         let hash = credentials.as_ref().and_then(|c| c.password_hash.clone());
-        let matches = verify_password(password.to_owned(), hash).await;
+        let matches = verify_password(password.to_owned(), hash).await?;
         let Some(credentials) = credentials.filter(|_| matches) else {
             self.count(throttle::LOGIN_FAILURES_PER_ACCOUNT, &account_key)
+                .await?;
+            self.count(throttle::LOGIN_FAILURES_PER_ACCOUNT_AND_CLIENT, &client_key)
                 .await?;
             self.audit("sign_in_failed", None, None, client, &account_key)
                 .await?;
@@ -245,7 +267,8 @@ impl Services {
             .ok_or(ServiceError::Unauthorized)
     }
 
-    /// Changes the password after checking the current one, and ends every other session.
+    /// Changes the password after checking the current one, ends every other session and voids
+    /// every outstanding reset or email-change link, in one unit.
     #[instrument(skip_all, err(level = "debug"))]
     pub async fn change_password(
         &self,
@@ -254,30 +277,49 @@ impl Services {
         new: &str,
         client: &Client,
     ) -> Result<(), ServiceError> {
+        self.check_current_password(me, current).await?;
+        check_new_password(new)?;
+        let hash = hash_password(new.to_owned()).await?;
+        let ended = self
+            .store()
+            .change_password(
+                me.actor.id,
+                &hash,
+                Some(me.session_id),
+                &AuditEntry {
+                    event: "password_changed",
+                    actor: Some(me.actor.id),
+                    subject: Some(me.actor.id),
+                    ip: &client.ip,
+                    detail: "",
+                },
+            )
+            .await?;
+        self.sessions.evict_user(me.actor.id);
+        tracing::debug!(ended, "password changed; other sessions ended");
+        Ok(())
+    }
+
+    /// Checks a signed-in person's current password before a sensitive change. Wrong guesses are
+    /// counted per account; past the limit the answer is 429 without hashing anything.
+    async fn check_current_password(
+        &self,
+        me: &CurrentSession,
+        password: &str,
+    ) -> Result<(), ServiceError> {
+        let key = me.actor.id.to_string();
+        self.check_limit(throttle::PASSWORD_CHECK_FAILURES, &key)
+            .await?;
         let credentials = self
             .store()
             .credentials_by_id(me.actor.id)
             .await?
             .ok_or(ServiceError::Unauthorized)?;
-        if !verify_password(current.to_owned(), credentials.password_hash).await {
+        if !verify_password(password.to_owned(), credentials.password_hash).await? {
+            self.count(throttle::PASSWORD_CHECK_FAILURES, &key).await?;
             return Err(ServiceError::WrongCredentials);
         }
-        check_new_password(new)?;
-        let hash = hash_password(new.to_owned()).await?;
-        self.store().set_password_hash(me.actor.id, &hash).await?;
-        let ended = self
-            .store()
-            .delete_other_sessions(me.actor.id, Some(me.session_id))
-            .await?;
-        self.sessions.evict_user(me.actor.id);
-        self.audit(
-            "password_changed",
-            Some(me.actor.id),
-            Some(me.actor.id),
-            client,
-            &format!("ended {ended} other sessions"),
-        )
-        .await
+        Ok(())
     }
 
     /// Changes the name shown to others.
@@ -386,8 +428,29 @@ impl Services {
         if account.disabled {
             return Ok(());
         }
-        self.throttle(throttle::RESET_PER_ACCOUNT, &account.id.to_string())
+        // Limits that must not tell a stranger whether the address has an account: past them,
+        // nothing is sent and the answer is the same. The owner can ask again once the links
+        // already sent have expired (30 minutes), whatever others keep requesting.
+        let now = now_millis();
+        let live = self
+            .store()
+            .live_tokens(account.id, TokenPurpose::PasswordReset, now)
             .await?;
+        if live >= domain::limits::LIVE_RESET_LINKS
+            || !self
+                .within(throttle::MAIL_PER_RECIPIENT, &email.as_str().to_lowercase())
+                .await?
+        {
+            self.audit(
+                "password_reset_suppressed",
+                None,
+                Some(account.id),
+                client,
+                "",
+            )
+            .await?;
+            return Ok(());
+        }
         let token = new_token();
         self.store()
             .create_token(
@@ -413,7 +476,9 @@ impl Services {
         .await
     }
 
-    /// Sets a new password with a reset link's token (once), and ends every session.
+    /// Sets a new password with a reset link's token (once), ends every session and voids every
+    /// other outstanding link, in one unit. A made-up token is refused before any hashing, so
+    /// guessing costs the server a lookup, not an Argon2 hash.
     #[instrument(skip_all, err(level = "debug"))]
     pub async fn reset_password(
         &self,
@@ -425,21 +490,24 @@ impl Services {
         if !is_token_shaped(token) {
             return Err(ServiceError::InvalidToken);
         }
-        let hash = hash_password(new.to_owned()).await?;
-        let (user, _) = self
+        self.throttle(throttle::RESET_CONFIRM_PER_IP, &client.ip)
+            .await?;
+        let token_hash = token_hash(token);
+        if !self
             .store()
-            .consume_token(
-                &token_hash(token),
-                TokenPurpose::PasswordReset,
-                now_millis(),
-            )
+            .token_is_live(&token_hash, TokenPurpose::PasswordReset, now_millis())
+            .await?
+        {
+            return Err(ServiceError::InvalidToken);
+        }
+        let hash = hash_password(new.to_owned()).await?;
+        let user = self
+            .store()
+            .reset_password(&token_hash, &hash, now_millis(), &client.ip)
             .await?
             .ok_or(ServiceError::InvalidToken)?;
-        self.store().set_password_hash(user, &hash).await?;
-        self.store().delete_other_sessions(user, None).await?;
         self.sessions.evict_user(user);
-        self.audit("password_reset", None, Some(user), client, "")
-            .await
+        Ok(())
     }
 
     /// Starts an email change: checks the password and mails a confirmation link to the new address.
@@ -453,17 +521,17 @@ impl Services {
         client: &Client,
     ) -> Result<(), ServiceError> {
         let new_email = email(new_email)?;
-        let credentials = self
-            .store()
-            .credentials_by_id(me.actor.id)
-            .await?
-            .ok_or(ServiceError::Unauthorized)?;
-        if !verify_password(password.to_owned(), credentials.password_hash).await {
-            return Err(ServiceError::WrongCredentials);
-        }
-        if self.store().credentials(&new_email).await?.is_some() {
+        self.check_current_password(me, password).await?;
+        if self.store().email_taken(&new_email).await? {
             return Err(ServiceError::Conflict("email".into()));
         }
+        self.throttle(throttle::EMAIL_CHANGE_PER_ACCOUNT, &me.actor.id.to_string())
+            .await?;
+        self.throttle(
+            throttle::MAIL_PER_RECIPIENT,
+            &new_email.as_str().to_lowercase(),
+        )
+        .await?;
         let token = new_token();
         self.store()
             .create_token(

@@ -4,7 +4,10 @@ use crate::accounts::{Client, CurrentSession};
 use crate::{ServiceError, Services};
 use domain::permissions;
 use domain::{Email, Role, UserId};
-use store::{AuditEntry, AuditRecord, NewUser, UserRecord};
+use store::{AuditEntry, AuditFilter, AuditRecord, NewUser, UserRecord};
+
+/// Audit entries per page.
+const AUDIT_PAGE: i64 = 100;
 
 /// An administrator made by [`create_admin`].
 #[derive(Clone, Debug)]
@@ -119,11 +122,20 @@ impl Services {
         Ok(())
     }
 
-    /// The newest security events, for admins.
-    pub async fn audit_log(&self, me: &CurrentSession) -> Result<Vec<AuditRecord>, ServiceError> {
+    /// A page of security events matching `filter`, newest first, for admins. The second value is
+    /// where the next (older) page starts, if there is one.
+    pub async fn audit_log(
+        &self,
+        me: &CurrentSession,
+        filter: &AuditFilter,
+    ) -> Result<(Vec<AuditRecord>, Option<i64>), ServiceError> {
         if !permissions::can_manage_users(Some(&me.actor)) {
             return Err(ServiceError::Forbidden);
         }
-        Ok(self.store().recent_audit(200).await?)
+        let mut records = self.store().audit_page(filter, AUDIT_PAGE + 1).await?;
+        let more = records.len() > AUDIT_PAGE as usize;
+        records.truncate(AUDIT_PAGE as usize);
+        let next = more.then(|| records.last().map(|r| r.id)).flatten();
+        Ok((records, next))
     }
 }

@@ -37,6 +37,12 @@ pub enum ServiceError {
         /// When a new attempt will be accepted.
         retry_after_secs: u64,
     },
+    /// The server is at capacity for this kind of work (password hashing); try again shortly.
+    #[error("busy; retry after {retry_after_secs} s")]
+    Busy {
+        /// When to try again.
+        retry_after_secs: u64,
+    },
     /// A one-time link was wrong, used or expired.
     #[error("invalid or expired link")]
     InvalidToken,

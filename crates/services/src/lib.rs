@@ -19,6 +19,7 @@ mod throttle;
 pub use accounts::{Client, CurrentSession, SignedIn};
 pub use admin::{NewAdmin, create_admin};
 pub use error::ServiceError;
+pub use store::AuditFilter;
 
 use std::sync::Arc;
 use store::Store;

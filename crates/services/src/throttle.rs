@@ -1,4 +1,7 @@
 //! Rate limits in fixed windows, counted in the database so every app node sees the same numbers.
+//!
+//! What limits an account is never a hard lock anyone can trigger (see `domain::limits`): failures
+//! counted per account only slow sign-in down; the hard lock is keyed on the account and the client.
 
 use crate::{ServiceError, Services};
 use store::now_millis;
@@ -20,10 +23,17 @@ pub const LOGIN_PER_IP: Limit = Limit {
     max: 100,
     window_ms: 15 * 60 * 1000,
 };
-/// Wrong passwords for one account: after 20, sign-in is refused until the window ends.
+/// Wrong passwords for one account from anywhere: counted to slow sign-in down
+/// (`domain::limits::sign_in_delay_ms`), never to refuse it.
 pub const LOGIN_FAILURES_PER_ACCOUNT: Limit = Limit {
     name: "login-fail",
-    max: 20,
+    max: i64::MAX,
+    window_ms: 15 * 60 * 1000,
+};
+/// Wrong passwords for one account from one client: past the limit that client is refused.
+pub const LOGIN_FAILURES_PER_ACCOUNT_AND_CLIENT: Limit = Limit {
+    name: "login-fail-client",
+    max: domain::limits::FAILURES_PER_ACCOUNT_AND_CLIENT,
     window_ms: 15 * 60 * 1000,
 };
 /// Accounts created from one address.
@@ -38,9 +48,27 @@ pub const RESET_PER_IP: Limit = Limit {
     max: 10,
     window_ms: 60 * 60 * 1000,
 };
-/// Password-reset mails sent to one account.
-pub const RESET_PER_ACCOUNT: Limit = Limit {
-    name: "reset-account",
+/// Reset links tried from one address (each may cost a password hash).
+pub const RESET_CONFIRM_PER_IP: Limit = Limit {
+    name: "reset-confirm-ip",
+    max: 30,
+    window_ms: 60 * 60 * 1000,
+};
+/// Wrong current passwords given by a signed-in account (changing the password or the email).
+pub const PASSWORD_CHECK_FAILURES: Limit = Limit {
+    name: "password-check-fail",
+    max: 10,
+    window_ms: 15 * 60 * 1000,
+};
+/// Email-change confirmations one account may ask for.
+pub const EMAIL_CHANGE_PER_ACCOUNT: Limit = Limit {
+    name: "email-change",
+    max: 5,
+    window_ms: 60 * 60 * 1000,
+};
+/// Account mails (reset, email change) to one address, whoever asks.
+pub const MAIL_PER_RECIPIENT: Limit = Limit {
+    name: "mail-to",
     max: 5,
     window_ms: 60 * 60 * 1000,
 };
@@ -85,5 +113,18 @@ impl Services {
         let (start, _) = limit.window(now_millis());
         self.store().hit(&limit.bucket(key), start).await?;
         Ok(())
+    }
+
+    /// The events counted for `key` in the current window.
+    pub(crate) async fn counted(&self, limit: Limit, key: &str) -> Result<i64, ServiceError> {
+        let (start, _) = limit.window(now_millis());
+        Ok(self.store().hits(&limit.bucket(key), start).await?)
+    }
+
+    /// Counts one event for `key` and says whether it is still within the limit, without refusing
+    /// it (for limits whose refusal must look like success, such as reset mails).
+    pub(crate) async fn within(&self, limit: Limit, key: &str) -> Result<bool, ServiceError> {
+        let (start, _) = limit.window(now_millis());
+        Ok(self.store().hit(&limit.bucket(key), start).await? <= limit.max)
     }
 }

@@ -52,6 +52,18 @@ impl Store {
         row.map(|row| credentials_from(&row)).transpose()
     }
 
+    /// Whether an account has this email or one that looks the same (see [`Email::skeleton`]).
+    pub async fn email_taken(&self, email: &Email) -> Result<bool, StoreError> {
+        let row = sqlx::query(
+            "SELECT id FROM users WHERE lower(email) = lower($1) OR email_skeleton = $2",
+        )
+        .bind(email.as_str())
+        .bind(email.skeleton())
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(row.is_some())
+    }
+
     /// The sign-in facts for an account.
     pub async fn credentials_by_id(&self, id: UserId) -> Result<Option<Credentials>, StoreError> {
         let row =
@@ -116,11 +128,13 @@ impl Store {
         Ok(())
     }
 
-    /// Changes the sign-in address; [`StoreError::Conflict`] if another account has it.
+    /// Changes the sign-in address; [`StoreError::Conflict`] if another account has it or one that
+    /// looks the same.
     pub async fn set_email(&self, id: UserId, email: &Email) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
-        sqlx::query("UPDATE users SET email = $1 WHERE id = $2")
+        sqlx::query("UPDATE users SET email = $1, email_skeleton = $2 WHERE id = $3")
             .bind(email.as_str())
+            .bind(email.skeleton())
             .bind(id.get())
             .execute(&mut *tx)
             .await?;

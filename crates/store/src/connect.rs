@@ -96,6 +96,32 @@ impl Store {
     /// several nodes at once (sqlx takes a database lock on PostgreSQL).
     pub async fn migrate(&self) -> Result<(), StoreError> {
         self.backend.migrator().run(&self.pool).await?;
+        self.backfill_email_skeletons().await
+    }
+
+    /// Fills `users.email_skeleton` for accounts made before it existed (SQL cannot compute a UTS #39
+    /// skeleton). An account whose skeleton another already has keeps NULL: both stay usable, and
+    /// no new look-alike can join them.
+    async fn backfill_email_skeletons(&self) -> Result<(), StoreError> {
+        use sqlx::Row;
+        let rows = sqlx::query("SELECT id, email FROM users WHERE email_skeleton IS NULL")
+            .fetch_all(&self.pool)
+            .await?;
+        for row in rows {
+            let id: i64 = row.try_get("id")?;
+            let email: String = row.try_get("email")?;
+            let mut tx = self.begin_write().await?;
+            let updated = sqlx::query("UPDATE users SET email_skeleton = $1 WHERE id = $2")
+                .bind(domain::email::skeleton(&email))
+                .bind(id)
+                .execute(&mut *tx)
+                .await;
+            match updated.map_err(StoreError::from) {
+                Ok(_) => tx.commit().await?,
+                Err(StoreError::Conflict(_)) => tx.rollback().await?,
+                Err(err) => return Err(err),
+            }
+        }
         Ok(())
     }
 

@@ -29,7 +29,7 @@ pub use accounts::{Credentials, UserRecord};
 pub use catalog::{CourseFilter, NewCategory, NewChapter, NewCourse, NewLesson};
 pub use connect::{Backend, Store};
 pub use error::StoreError;
-pub use security::{AuditEntry, AuditRecord, OutboxMail, TokenPurpose};
+pub use security::{AuditEntry, AuditFilter, AuditRecord, OutboxMail, TokenPurpose};
 pub use sessions::{NewSession, SessionRecord, SessionSummary};
 pub use users::NewUser;
 

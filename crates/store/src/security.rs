@@ -22,6 +22,8 @@ pub struct AuditEntry<'a> {
 /// A recorded security event.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AuditRecord {
+    /// Its row, for paging.
+    pub id: i64,
     /// When (Unix ms).
     pub at: i64,
     /// What happened.
@@ -34,6 +36,23 @@ pub struct AuditRecord {
     pub ip: String,
     /// Details.
     pub detail: String,
+}
+
+/// Which audit entries to list; every field narrows the list when set.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    /// Exactly this event.
+    pub event: Option<String>,
+    /// Entries this user did or that concerned them.
+    pub user: Option<UserId>,
+    /// Entries from this address.
+    pub ip: Option<String>,
+    /// At or after this time (Unix ms).
+    pub from: Option<i64>,
+    /// Before this time (Unix ms).
+    pub until: Option<i64>,
+    /// Older than the entry with this id (the last one on the previous page).
+    pub before: Option<i64>,
 }
 
 /// One-time token purposes.
@@ -73,34 +92,43 @@ impl Store {
     /// Appends a security event.
     pub async fn record_audit(&self, entry: &AuditEntry<'_>) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "INSERT INTO audit_log (at, event, actor_id, subject_id, ip, detail) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(now_millis())
-        .bind(entry.event)
-        .bind(entry.actor.map(UserId::get))
-        .bind(entry.subject.map(UserId::get))
-        .bind(entry.ip)
-        .bind(entry.detail)
-        .execute(&mut *tx)
-        .await?;
+        insert_audit(&mut tx, entry).await?;
         tx.commit().await?;
         Ok(())
     }
 
-    /// The newest security events.
-    pub async fn recent_audit(&self, limit: i64) -> Result<Vec<AuditRecord>, StoreError> {
+    /// The newest security events matching `filter`, newest first, older than the entry
+    /// `filter.before` if set (keyset paging: a page never shifts as new events arrive).
+    pub async fn audit_page(
+        &self,
+        filter: &AuditFilter,
+        limit: i64,
+    ) -> Result<Vec<AuditRecord>, StoreError> {
+        // Every condition is always present and switched off by a NULL parameter, so the SQL stays
+        // one portable statement.
         let rows = sqlx::query(
-            "SELECT at, event, actor_id, subject_id, ip, detail FROM audit_log \
-             ORDER BY at DESC, id DESC LIMIT $1",
+            "SELECT id, at, event, actor_id, subject_id, ip, detail FROM audit_log \
+             WHERE ($1 IS NULL OR event = $1) \
+               AND ($2 IS NULL OR actor_id = $2 OR subject_id = $2) \
+               AND ($3 IS NULL OR ip = $3) \
+               AND ($4 IS NULL OR at >= $4) \
+               AND ($5 IS NULL OR at < $5) \
+               AND ($6 IS NULL OR id < $6) \
+             ORDER BY id DESC LIMIT $7",
         )
+        .bind(filter.event.as_deref())
+        .bind(filter.user.map(UserId::get))
+        .bind(filter.ip.as_deref())
+        .bind(filter.from)
+        .bind(filter.until)
+        .bind(filter.before)
         .bind(limit)
         .fetch_all(self.pool())
         .await?;
         rows.iter()
             .map(|row| {
                 Ok(AuditRecord {
+                    id: row.try_get("id")?,
                     at: row.try_get("at")?,
                     event: row.try_get("event")?,
                     actor: row.try_get::<Option<i64>, _>("actor_id")?.map(UserId::new),
@@ -209,6 +237,104 @@ impl Store {
         .transpose()
     }
 
+    /// Whether a token exists for `purpose` that is unused and unexpired, without using it. Lets a
+    /// caller refuse a made-up token before doing expensive work (hashing a new password).
+    pub async fn token_is_live(
+        &self,
+        token_hash: &str,
+        purpose: TokenPurpose,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let row = sqlx::query(
+            "SELECT 1 AS live FROM one_time_tokens \
+             WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3",
+        )
+        .bind(token_hash)
+        .bind(purpose.as_str())
+        .bind(now)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(row.is_some())
+    }
+
+    /// How many of `user`'s tokens for `purpose` are unused and unexpired.
+    pub async fn live_tokens(
+        &self,
+        user: UserId,
+        purpose: TokenPurpose,
+        now: i64,
+    ) -> Result<i64, StoreError> {
+        let count: i64 = sqlx::query(
+            "SELECT COUNT(*) AS live FROM one_time_tokens \
+             WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3",
+        )
+        .bind(user.get())
+        .bind(purpose.as_str())
+        .bind(now)
+        .fetch_one(self.pool())
+        .await?
+        .try_get("live")?;
+        Ok(count)
+    }
+
+    /// Sets a new password with a reset token, as one unit: the token is used (once: compare and
+    /// set), the hash replaced, every session ended, every other outstanding token of the account
+    /// voided and the event audited. Returns the account, or `None` (nothing written) if the token
+    /// was not live.
+    pub async fn reset_password(
+        &self,
+        token_hash: &str,
+        password_hash: &str,
+        now: i64,
+        ip: &str,
+    ) -> Result<Option<UserId>, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let Some(row) = sqlx::query(
+            "UPDATE one_time_tokens SET used_at = $1 \
+             WHERE token_hash = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $1 \
+             RETURNING user_id",
+        )
+        .bind(now)
+        .bind(token_hash)
+        .bind(TokenPurpose::PasswordReset.as_str())
+        .fetch_optional(&mut *tx)
+        .await?
+        else {
+            return Ok(None);
+        };
+        let user = UserId::new(row.try_get("user_id")?);
+        set_password_in(&mut tx, user, password_hash, None, now).await?;
+        insert_audit(
+            &mut tx,
+            &AuditEntry {
+                event: "password_reset",
+                actor: None,
+                subject: Some(user),
+                ip,
+                detail: "",
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Some(user))
+    }
+
+    /// Changes a password as one unit: the hash replaced, every session but `keep` ended, every
+    /// outstanding one-time token voided, and `audit` recorded. Returns how many sessions ended.
+    pub async fn change_password(
+        &self,
+        user: UserId,
+        password_hash: &str,
+        keep: Option<i64>,
+        audit: &AuditEntry<'_>,
+    ) -> Result<u64, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let ended = set_password_in(&mut tx, user, password_hash, keep, now_millis()).await?;
+        insert_audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(ended)
+    }
+
     /// Queues a plain-text mail; the sender task delivers it.
     pub async fn enqueue_mail(
         &self,
@@ -218,8 +344,8 @@ impl Store {
     ) -> Result<i64, StoreError> {
         let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query(
-            "INSERT INTO mail_outbox (to_address, subject, body_text, created_at) \
-             VALUES ($1, $2, $3, $4) RETURNING id",
+            "INSERT INTO mail_outbox (to_address, subject, body_text, created_at, next_attempt_at) \
+             VALUES ($1, $2, $3, $4, $4) RETURNING id",
         )
         .bind(to)
         .bind(subject)
@@ -232,17 +358,22 @@ impl Store {
         Ok(id)
     }
 
-    /// Mails not yet sent that have failed fewer than `max_attempts` times, oldest first.
-    pub async fn unsent_mail(
+    /// Mails due at `now`: not yet sent, failed fewer than `max_attempts` times, and past their
+    /// back-off. Those waiting longest come first, so a mail that keeps failing (and so keeps being
+    /// put back) never stands in front of a new one.
+    pub async fn due_mail(
         &self,
+        now: i64,
         max_attempts: i64,
         limit: i64,
     ) -> Result<Vec<OutboxMail>, StoreError> {
         let rows = sqlx::query(
             "SELECT id, to_address, subject, body_text, attempts FROM mail_outbox \
-             WHERE sent_at IS NULL AND attempts < $1 ORDER BY id LIMIT $2",
+             WHERE sent_at IS NULL AND attempts < $1 AND next_attempt_at <= $2 \
+             ORDER BY next_attempt_at, id LIMIT $3",
         )
         .bind(max_attempts)
+        .bind(now)
         .bind(limit)
         .fetch_all(self.pool())
         .await?;
@@ -272,17 +403,73 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
-    /// Records a failed delivery attempt.
-    pub async fn mark_mail_failed(&self, id: i64, error: &str) -> Result<(), StoreError> {
+    /// Records a failed delivery attempt; the mail is not tried again before `retry_at`.
+    pub async fn mark_mail_failed(
+        &self,
+        id: i64,
+        error: &str,
+        retry_at: i64,
+    ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         sqlx::query(
-            "UPDATE mail_outbox SET attempts = attempts + 1, last_error = $1 WHERE id = $2",
+            "UPDATE mail_outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2 \
+             WHERE id = $3",
         )
         .bind(error)
+        .bind(retry_at)
         .bind(id)
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// Writes an audit entry inside a caller's transaction.
+async fn insert_audit(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    entry: &AuditEntry<'_>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO audit_log (at, event, actor_id, subject_id, ip, detail) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(now_millis())
+    .bind(entry.event)
+    .bind(entry.actor.map(UserId::get))
+    .bind(entry.subject.map(UserId::get))
+    .bind(entry.ip)
+    .bind(entry.detail)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The writes of a password change inside a caller's transaction: the new hash, every session but
+/// `keep` ended, every outstanding one-time token voided (a reset link mailed earlier must not
+/// outlive the password it was meant to replace). Returns how many sessions ended.
+async fn set_password_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    user: UserId,
+    password_hash: &str,
+    keep: Option<i64>,
+    now: i64,
+) -> Result<u64, StoreError> {
+    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+        .bind(password_hash)
+        .bind(user.get())
+        .execute(&mut **tx)
+        .await?;
+    let ended = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
+        .bind(user.get())
+        .bind(keep.unwrap_or(-1))
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+    sqlx::query("UPDATE one_time_tokens SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
+        .bind(now)
+        .bind(user.get())
+        .execute(&mut **tx)
+        .await?;
+    Ok(ended)
 }

@@ -18,18 +18,20 @@ pub struct NewUser {
 }
 
 impl Store {
-    /// Creates a user, or fails with [`StoreError::Conflict`] if the email is taken.
+    /// Creates a user, or fails with [`StoreError::Conflict`] if the email, or one that looks the
+    /// same (see [`Email::skeleton`]), is taken.
     pub async fn create_user(&self, user: &NewUser) -> Result<UserId, StoreError> {
         let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query(
-            "INSERT INTO users (email, display_name, role, password_hash, created_at) \
-             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            "INSERT INTO users (email, display_name, role, password_hash, created_at, email_skeleton) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
         .bind(user.email.as_str())
         .bind(&user.display_name)
         .bind(user.role.as_str())
         .bind(user.password_hash.as_deref())
         .bind(now_millis())
+        .bind(user.email.skeleton())
         .fetch_one(&mut *tx)
         .await?
         .try_get("id")?;

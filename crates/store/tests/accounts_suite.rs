@@ -214,17 +214,26 @@ async fn the_outbox_and_the_audit_log_record_in_order() {
             .enqueue_mail("y@example.com", "Two", "body")
             .await
             .unwrap();
-        db.store.mark_mail_failed(a, "refused").await.unwrap();
-        let waiting = db.store.unsent_mail(5, 10).await.unwrap();
+        let now = store::now_millis();
+        db.store
+            .mark_mail_failed(a, "refused", now + 30_000)
+            .await
+            .unwrap();
+        let ids = |mails: Vec<store::OutboxMail>| {
+            mails.iter().map(|m| (m.id, m.attempts)).collect::<Vec<_>>()
+        };
         assert_eq!(
-            waiting
-                .iter()
-                .map(|m| (m.id, m.attempts))
-                .collect::<Vec<_>>(),
-            vec![(a, 1), (b, 0)]
+            ids(db.store.due_mail(now, 5, 10).await.unwrap()),
+            vec![(b, 0)],
+            "a failed mail waits out its back-off"
         );
         assert_eq!(
-            db.store.unsent_mail(1, 10).await.unwrap().len(),
+            ids(db.store.due_mail(now + 60_000, 5, 10).await.unwrap()),
+            vec![(b, 0), (a, 1)],
+            "then the one waiting longest goes first"
+        );
+        assert_eq!(
+            db.store.due_mail(now + 60_000, 1, 10).await.unwrap().len(),
             1,
             "given up after max attempts"
         );
@@ -242,10 +251,49 @@ async fn the_outbox_and_the_audit_log_record_in_order() {
                 .await
                 .unwrap();
         }
-        let log = db.store.recent_audit(10).await.unwrap();
+        let page = |filter: store::AuditFilter| {
+            let store = db.store.clone();
+            async move {
+                store
+                    .audit_page(&filter, 10)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|r| r.event)
+                    .collect::<Vec<_>>()
+            }
+        };
+        assert_eq!(page(Default::default()).await, vec!["sign_out", "sign_in"]);
+        let newest = db.store.audit_page(&Default::default(), 1).await.unwrap()[0].id;
         assert_eq!(
-            log.iter().map(|r| r.event.as_str()).collect::<Vec<_>>(),
-            vec!["sign_out", "sign_in"]
+            page(store::AuditFilter {
+                before: Some(newest),
+                ..Default::default()
+            })
+            .await,
+            vec!["sign_in"],
+            "paging by id"
+        );
+        assert_eq!(
+            page(store::AuditFilter {
+                event: Some("sign_in".into()),
+                ip: Some("::1".into()),
+                from: Some(now - 60_000),
+                until: Some(now + 60_000),
+                ..Default::default()
+            })
+            .await,
+            vec!["sign_in"],
+            "filters combine ({:?})",
+            db.backend()
+        );
+        assert!(
+            page(store::AuditFilter {
+                user: Some(domain::UserId::new(42)),
+                ..Default::default()
+            })
+            .await
+            .is_empty()
         );
         db.cleanup().await;
     }
@@ -270,6 +318,117 @@ async fn avatars_are_stored_as_bytes() {
             db.backend()
         );
         assert!(db.store.user(id).await.unwrap().unwrap().has_avatar);
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn look_alike_emails_are_taken_too() {
+    for db in TestDb::every_backend().await {
+        let first = account(&db.store, &email("eco@example.com"), "Eco", "$h")
+            .await
+            .unwrap();
+        // All Cyrillic: е, с, о.
+        let twin = email("\u{435}\u{441}\u{43e}@example.com");
+        assert!(db.store.email_taken(&twin).await.unwrap());
+        assert!(
+            matches!(
+                account(&db.store, &twin, "Twin", "$h").await,
+                Err(StoreError::Conflict(_))
+            ),
+            "{:?}",
+            db.backend()
+        );
+        let other = account(&db.store, &email("other@example.com"), "O", "$h")
+            .await
+            .unwrap();
+        assert!(matches!(
+            db.store.set_email(other, &email("ECO@example.com")).await,
+            Err(StoreError::Conflict(_))
+        ));
+        assert!(
+            !db.store
+                .email_taken(&email("new@example.com"))
+                .await
+                .unwrap()
+        );
+        assert_ne!(first, other);
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn a_reset_uses_its_token_and_voids_the_others_in_one_unit() {
+    for db in TestDb::every_backend().await {
+        let id = account(&db.store, &email("r@example.com"), "R", "$old")
+            .await
+            .unwrap();
+        let now = store::now_millis();
+        for token in ["t1", "t2"] {
+            db.store
+                .create_token(token, TokenPurpose::PasswordReset, id, "", now + 60_000)
+                .await
+                .unwrap();
+        }
+        db.store
+            .create_session(&NewSession {
+                token_hash: "s1",
+                user: id,
+                now,
+                user_agent: "",
+                ip: "",
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            db.store
+                .live_tokens(id, TokenPurpose::PasswordReset, now)
+                .await
+                .unwrap(),
+            2
+        );
+        assert!(
+            db.store
+                .token_is_live("t1", TokenPurpose::PasswordReset, now)
+                .await
+                .unwrap()
+        );
+        assert_eq!(
+            db.store
+                .reset_password("nope", "$new", now, "::1")
+                .await
+                .unwrap(),
+            None
+        );
+        assert_eq!(
+            db.store
+                .reset_password("t1", "$new", now, "::1")
+                .await
+                .unwrap(),
+            Some(id)
+        );
+        let creds = db.store.credentials_by_id(id).await.unwrap().unwrap();
+        assert_eq!(creds.password_hash.as_deref(), Some("$new"));
+        assert!(db.store.list_sessions(id).await.unwrap().is_empty());
+        assert_eq!(
+            db.store
+                .live_tokens(id, TokenPurpose::PasswordReset, now)
+                .await
+                .unwrap(),
+            0,
+            "the other link is void ({:?})",
+            db.backend()
+        );
+        assert_eq!(
+            db.store
+                .reset_password("t2", "$evil", now, "::1")
+                .await
+                .unwrap(),
+            None
+        );
+        let log = db.store.audit_page(&Default::default(), 5).await.unwrap();
+        assert_eq!(log[0].event, "password_reset");
+        assert_eq!(log[0].subject, Some(id));
         db.cleanup().await;
     }
 }

@@ -20,6 +20,8 @@ const STEP: std::time::Duration = std::time::Duration::from_secs(20);
 pub struct TestApp {
     /// `http://127.0.0.1:<port>`.
     pub base: String,
+    /// Where `/metrics` is served, when the settings asked for a metrics listener.
+    pub metrics_base: Option<String>,
     /// A client that follows no redirects and does not decompress, so tests see what was sent.
     pub client: reqwest::Client,
     /// The app's services, for reaching behind HTTP.
@@ -46,20 +48,26 @@ impl TestApp {
     }
 
     async fn on(db: TestDb) -> TestApp {
-        TestApp::with(db, "http://127.0.0.1").await
+        TestApp::with(db, "http://127.0.0.1", |_| {}).await
     }
 
     /// Lore on SQLite as if deployed behind HTTPS at `public_url`.
     pub async fn behind_tls() -> TestApp {
-        TestApp::with(TestDb::sqlite().await, "https://learn.example.com").await
+        TestApp::with(TestDb::sqlite().await, "https://learn.example.com", |_| {}).await
     }
 
-    async fn with(db: TestDb, public_url: &str) -> TestApp {
+    /// Lore on SQLite with settings changed by `configure` (the defaults are a development
+    /// deployment on loopback, with every optional feature off).
+    pub async fn sqlite_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
+        TestApp::with(TestDb::sqlite().await, "http://127.0.0.1", configure).await
+    }
+
+    async fn with(db: TestDb, public_url: &str, configure: impl FnOnce(&mut Settings)) -> TestApp {
         if std::env::var_os("LORE_TEST_LOG").is_some() {
             server::telemetry::init(Environment::Development);
         }
         let data_dir = tempfile::tempdir().expect("temporary data folder");
-        let settings = Settings {
+        let mut settings = Settings {
             database_url: SecretString::from(db.url.clone()),
             bind: "127.0.0.1:0".parse().expect("address"),
             data_dir: data_dir.path().to_owned(),
@@ -70,12 +78,20 @@ impl TestApp {
             public_url: public_url.into(),
             smtp_url: None,
             mail_from: "Lore <no-reply@localhost>".into(),
+            dev_mail: false,
+            metrics_bind: None,
+            trusted_proxies: server::client_ip::TrustedProxies::default(),
+            connections: server::config::Connections::default(),
         };
+        configure(&mut settings);
         let app = tokio::time::timeout(STEP, Application::build(&settings))
             .await
             .expect("building the app took too long")
             .expect("build the app");
         let base = format!("http://127.0.0.1:{}", app.port());
+        let metrics_base = app
+            .metrics_port()
+            .map(|port| format!("http://127.0.0.1:{port}"));
         let services = app.services().clone();
         let (tx, rx) = oneshot::channel();
         let server = tokio::spawn(app.run_until(async {
@@ -87,6 +103,7 @@ impl TestApp {
             .expect("client");
         TestApp {
             base,
+            metrics_base,
             client,
             services,
             shutdown: Some(tx),
@@ -110,9 +127,68 @@ impl TestApp {
             .expect("GET")
     }
 
+    /// Sends `request` as raw bytes over a new connection and returns the raw response (for paths
+    /// an HTTP client would normalise, and for misbehaving clients).
+    pub async fn raw(&self, request: &str) -> String {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let address = self.base.trim_start_matches("http://");
+        let mut stream = tokio::net::TcpStream::connect(address)
+            .await
+            .expect("connect");
+        stream.write_all(request.as_bytes()).await.expect("send");
+        let mut response = Vec::new();
+        tokio::time::timeout(STEP, stream.read_to_end(&mut response))
+            .await
+            .expect("the response took too long")
+            .expect("read");
+        String::from_utf8_lossy(&response).into_owned()
+    }
+
+    /// The built site's folder (empty in tests, which render pages without the WASM bundle).
+    pub fn site_root(&self) -> std::path::PathBuf {
+        self.data_dir.path().join("site")
+    }
+
     /// The folder development mails are written to.
     pub fn mail_dir(&self) -> std::path::PathBuf {
         server::mailer::mail_dir(self.data_dir.path())
+    }
+
+    /// The delivered development mails to `to`, oldest first, with quoted-printable undone.
+    pub fn mails_to(&self, to: &str) -> Vec<String> {
+        let Ok(entries) = std::fs::read_dir(self.mail_dir()) else {
+            return Vec::new();
+        };
+        let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        paths.sort();
+        paths
+            .into_iter()
+            .filter_map(|path| std::fs::read_to_string(path).ok())
+            .filter(|text| text.contains(&format!("To: {to}")))
+            .map(|text| text.replace("=\r\n", "").replace("=3D", "="))
+            .collect()
+    }
+
+    /// The first link in the newest development mail to `to`, waiting for the sender task.
+    pub async fn mailed_link(&self, to: &str) -> String {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            if let Some(text) = self.mails_to(to).pop() {
+                let start = text.find("http").expect("a link in the mail");
+                return text[start..].split_whitespace().next().unwrap().to_owned();
+            }
+            assert!(std::time::Instant::now() < deadline, "no mail to {to}");
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+    }
+
+    /// Registers `email` and makes it an administrator; returns its session token.
+    pub async fn make_admin(&self, email: &str) -> String {
+        let cookie = self.register(email, "a long and unusual passphrase").await;
+        services::create_admin(&self.services, email, "Admin")
+            .await
+            .expect("make an admin");
+        cookie
     }
 
     /// `POST /api/{name}` as a same-origin form, with an optional session cookie.

@@ -6,7 +6,8 @@ use leptos::prelude::*;
 #[server(endpoint = "admin_set_role")]
 pub async fn admin_set_role(user: UserId, role: String) -> Result<(), AppError> {
     let me = crate::auth::require_session()?;
-    let role = domain::Role::parse(&role).ok_or_else(|| AppError::Invalid("role".into()))?;
+    let role = domain::Role::parse(&role)
+        .ok_or_else(|| AppError::from_service(services::ServiceError::Invalid("role")))?;
     super::super::services()?
         .set_role(&me, user, role, &crate::auth::client())
         .await
