@@ -17,3 +17,4 @@ e2e:
 bench:
 	bench/home_ssr.sh
 	bench/signed_in_ssr.sh
+	bench/abuse.sh
