@@ -18,3 +18,4 @@ bench:
 	bench/home_ssr.sh
 	bench/signed_in_ssr.sh
 	bench/abuse.sh
+	bench/store_queries.sh

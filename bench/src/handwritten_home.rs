@@ -72,7 +72,7 @@ async fn home(State(store): State<Store>) -> Result<Html<String>, StatusCode> {
             subtitle = escape(&course.subtitle),
             author = escape(&course.author_name),
             count = course.lesson_count,
-            price = course.price,
+            price = course.price.format(domain::Lang::En),
         );
     }
     html.push_str(

@@ -118,17 +118,22 @@ async fn send_all(
             let attempt = tokio::time::timeout(ATTEMPT_TIMEOUT, deliver(delivery, from, &mail))
                 .await
                 .unwrap_or_else(|_| Err(anyhow::anyhow!("timed out")));
-            let recorded = match attempt {
-                Ok(()) => store.mark_mail_sent(mail.id).await.map(|_| ()),
-                Err(err) => {
-                    tracing::warn!(mail = mail.id, error = %format!("{err:#}"), "mail delivery failed");
-                    let retry = retry_at(now_millis(), mail.attempts + 1);
-                    store
-                        .mark_mail_failed(mail.id, &format!("{err:#}"), retry)
-                        .await
+            let recorded = async {
+                let mut tx = store.begin().await?;
+                match attempt {
+                    Ok(()) => {
+                        tx.mark_mail_sent(mail.id).await?;
+                    }
+                    Err(err) => {
+                        tracing::warn!(mail = mail.id, error = %format!("{err:#}"), "mail delivery failed");
+                        let retry = retry_at(now_millis(), mail.attempts + 1);
+                        tx.mark_mail_failed(mail.id, &format!("{err:#}"), retry)
+                            .await?;
+                    }
                 }
+                tx.commit().await
             };
-            recorded.context("recording a delivery attempt")
+            recorded.await.context("recording a delivery attempt")
         })
         .buffer_unordered(PARALLEL)
         .collect::<Vec<_>>()

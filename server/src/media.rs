@@ -100,7 +100,7 @@ pub async fn upload_avatar(State(state): State<MediaState>, request: Request) ->
     }
     .await;
     match outcome {
-        Ok(png) => match state.services.store().set_avatar(me.actor.id, &png).await {
+        Ok(png) => match state.services.set_avatar(&me, &png).await {
             Ok(()) if wants_html => Redirect::to("/account?avatar=saved").into_response(),
             Ok(()) => StatusCode::NO_CONTENT.into_response(),
             Err(err) => {

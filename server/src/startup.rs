@@ -124,6 +124,8 @@ impl Application {
             self.delivery,
             self.mail_from,
         ));
+        let services = self.services.clone();
+        let follower = tokio::spawn(async move { services.follow_changes().await });
         let metrics = self.metrics.map(|(listener, router)| {
             tracing::info!(address = ?listener.local_addr().ok(), "metrics are served");
             tokio::spawn(async move { axum::serve(listener, router).await })
@@ -131,6 +133,7 @@ impl Application {
         let served =
             crate::serve::serve(self.listener, self.router, self.connections, shutdown).await;
         sender.abort();
+        follower.abort();
         if let Some(metrics) = metrics {
             metrics.abort();
         }

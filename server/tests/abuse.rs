@@ -45,16 +45,20 @@ const MIB: u64 = 1024 * 1024;
 #[tokio::test]
 async fn the_mail_viewer_is_off_by_default_so_a_reset_link_cannot_be_read() {
     let app = TestApp::sqlite().await;
-    app.services
-        .store()
+    // The demo seed made this admin already; make sure of it either way.
+    let mut tx = app.services.store().begin().await.unwrap();
+    let created = tx
         .create_user(&store::NewUser {
             email: domain::Email::parse("admin@example.com").unwrap(),
             display_name: "Admin".into(),
             role: domain::Role::Admin,
             password_hash: None,
         })
-        .await
-        .ok();
+        .await;
+    match created {
+        Ok(_) => tx.commit().await.unwrap(),
+        Err(_) => tx.rollback().await.unwrap(),
+    }
     let asked = app
         .call(
             "request_password_reset",
@@ -486,19 +490,19 @@ async fn reset_requests_by_others_never_block_the_owners_own_reset_for_long() {
         .unwrap()
         .unwrap()
         .id;
+    let mut tx = app.services.store().begin().await.unwrap();
     for i in 0..3 {
-        app.services
-            .store()
-            .create_token(
-                &format!("{i:064}"),
-                store::TokenPurpose::PasswordReset,
-                fresh,
-                "",
-                store::now_millis() - 1,
-            )
-            .await
-            .unwrap();
+        tx.create_token(
+            &format!("{i:064}"),
+            store::TokenPurpose::PasswordReset,
+            fresh,
+            "",
+            store::now_millis() - 1,
+        )
+        .await
+        .unwrap();
     }
+    tx.commit().await.unwrap();
     app.call(
         "request_password_reset",
         None,
@@ -563,13 +567,13 @@ async fn email_change_mails_are_limited_per_user_and_per_recipient() {
 async fn a_hundred_undeliverable_mails_do_not_delay_a_reset_mail() {
     let app = TestApp::sqlite().await;
     app.register("waiting@example.com", PASSWORD).await;
+    let mut tx = app.services.store().begin().await.unwrap();
     for i in 0..100 {
-        app.services
-            .store()
-            .enqueue_mail(&format!("not an address {i}"), "x", "x")
+        tx.enqueue_mail(&format!("not an address {i}"), "x", "x")
             .await
             .unwrap();
     }
+    tx.commit().await.unwrap();
     let started = Instant::now();
     app.call(
         "request_password_reset",
@@ -778,19 +782,19 @@ async fn the_audit_log_pages_and_filters() {
         app.login("auditor@example.com", "wrong password!", None)
             .await;
     }
+    let mut tx = app.services.store().begin().await.unwrap();
     for i in 0..110 {
-        app.services
-            .store()
-            .record_audit(&store::AuditEntry {
-                event: "probe_event",
-                actor: None,
-                subject: None,
-                ip: "198.51.100.1",
-                detail: &format!("n{i}"),
-            })
-            .await
-            .unwrap();
+        tx.record_audit(&store::AuditEntry {
+            event: "probe_event",
+            actor: None,
+            subject: None,
+            ip: "198.51.100.1",
+            detail: &format!("n{i}"),
+        })
+        .await
+        .unwrap();
     }
+    tx.commit().await.unwrap();
     let page = |fields: Vec<(&'static str, String)>| {
         let fields: Vec<(String, String)> = fields
             .into_iter()

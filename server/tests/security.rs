@@ -3,7 +3,7 @@
 
 mod support;
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use support::{TestApp, session_cookie};
 
 const PASSWORD: &str = "a long and unusual passphrase";
@@ -386,14 +386,7 @@ async fn a_disabled_account_is_signed_out_at_once_and_cannot_sign_in() {
     for app in TestApp::every_backend().await {
         let admin = app.make_admin("staff@example.com").await;
         let user = app.register("user@example.com", PASSWORD).await;
-        let target = app
-            .services
-            .authenticate(&user)
-            .await
-            .unwrap()
-            .unwrap()
-            .actor
-            .id;
+        let target = app.user_id(&user).await;
         let learner_try = app
             .call(
                 "admin_set_disabled",
@@ -737,4 +730,67 @@ async fn sign_in_works_as_a_plain_form_before_hydration() {
     let cookie = session_cookie(&right).unwrap();
     assert_eq!(account_status(&app, &cookie).await, 200);
     app.stop().await;
+}
+
+/// Two app nodes on one PostgreSQL database, as behind a load balancer: a change made through one
+/// reaches the other's session cache through LISTEN/NOTIFY, not after the cache's 5-second TTL.
+#[tokio::test]
+async fn disabling_a_user_on_one_node_signs_them_out_on_the_other_within_a_second() {
+    let Some(first) = TestApp::postgres().await else {
+        return; // PostgreSQL unreachable and not required: store::testing printed why
+    };
+    let second = first.second_node().await;
+    let admin = first.make_admin("boss@example.com").await;
+    let user = second.register("roamer@example.com", PASSWORD).await;
+    let target = second.user_id(&user).await;
+    for _ in 0..3 {
+        // Signed in on the second node, and now in its session cache.
+        assert_eq!(account_status(&second, &user).await, 200);
+    }
+    let done = first
+        .call(
+            "admin_set_disabled",
+            Some(&admin),
+            &[("user", &target.to_string()), ("disabled", "true")],
+        )
+        .await;
+    assert_eq!(done.status(), 200);
+    let disabled_at = Instant::now();
+    loop {
+        if account_status(&second, &user).await == 401 {
+            break;
+        }
+        assert!(
+            disabled_at.elapsed() < Duration::from_secs(1),
+            "the second node still honours the session a second after disabling"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // A rename on one node shows on the other at once too (the header reads the cached name).
+    let renamed = second.register("renamer@example.com", PASSWORD).await;
+    assert_eq!(account_status(&second, &renamed).await, 200);
+    let on_first = first
+        .call(
+            "rename",
+            Some(&renamed),
+            &[("display_name", "Renamed Person")],
+        )
+        .await;
+    assert_eq!(on_first.status(), 200);
+    let renamed_at = Instant::now();
+    loop {
+        let me = second
+            .call("me", Some(&renamed), &[])
+            .await
+            .text()
+            .await
+            .unwrap();
+        if me.contains("Renamed Person") {
+            break;
+        }
+        assert!(renamed_at.elapsed() < Duration::from_secs(1), "{me}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    second.stop().await;
+    first.stop().await;
 }

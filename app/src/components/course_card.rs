@@ -9,7 +9,8 @@ pub fn Price(price: Money) -> impl IntoView {
     if price.is_zero() {
         view! { <span class="price price-free">{t!(i18n, free)}</span> }.into_any()
     } else {
-        view! { <span class="price">{price.to_string()}</span> }.into_any()
+        let text = move || price.format(crate::locale::lang_of(i18n.get_locale()));
+        view! { <span class="price">{text}</span> }.into_any()
     }
 }
 

@@ -7,7 +7,7 @@ use crate::api::types::{AccountView, SessionView};
 use crate::components::{ActionDone, ActionError, ErrorPanel};
 use crate::i18n::*;
 use crate::pages::SignInPrompt;
-use domain::Role;
+use domain::permissions::{Actor, can_become_author};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -107,7 +107,7 @@ fn AccountSections(
             <ActionError result=email.value().into()/>
             <ActionDone result=email.value().into()>{t!(i18n, email_sent)}</ActionDone>
         </section>
-        {(me.role == Role::Learner).then(|| view! {
+        {can_become_author(Some(&Actor { id: me.id, role: me.role })).then(|| view! {
             <section class="panel">
                 <h2>{t!(i18n, author_title)}</h2>
                 <p>{t!(i18n, author_terms)}</p>

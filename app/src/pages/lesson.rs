@@ -10,8 +10,9 @@ use leptos_router::hooks::use_params_map;
 
 /// `/courses/{slug}/lessons/{id}`: one lesson in its course, with the way back and onward.
 ///
-/// Lesson bodies and media are not stored yet; a preview lesson says so, any other lesson shows that
-/// it opens with the course. Nobody can read paid material here because none is served.
+/// Lesson bodies and media are not stored yet. The server decides whether the viewer may read the
+/// lesson (`domain::can_view_lesson`) and sends a locked lesson without content; this page only
+/// shows what it was sent.
 #[component]
 pub fn LessonPage() -> impl IntoView {
     let params = use_params_map();
@@ -65,10 +66,16 @@ fn LessonBody(view: LessonView) -> impl IntoView {
                 <KindLabel kind=lesson.kind/>
                 {lesson.is_preview.then(|| view! { <span class="badge badge-accent">{t!(i18n, free_preview)}</span> })}
             </p>
-            {if lesson.is_preview {
+            {if !view.locked {
                 view! {
                     <section class="panel">
-                        <p>{t!(i18n, lesson_preview_note)}</p>
+                        <p>
+                            {if lesson.is_preview {
+                                t!(i18n, lesson_preview_note).into_any()
+                            } else {
+                                t!(i18n, lesson_open_note).into_any()
+                            }}
+                        </p>
                     </section>
                 }
                     .into_any()

@@ -3,7 +3,9 @@
 //! These are the shapes that cross from the server to the browser, so they hold only what a
 //! reader may see.
 
-use crate::{CategoryId, ChapterId, CourseId, Lang, LessonId, LocalizedText, Money, Slug};
+use crate::access::{CourseAccess, Entitlement, can_view_lesson};
+use crate::permissions::Actor;
+use crate::{CategoryId, ChapterId, CourseId, Lang, LessonId, LocalizedText, Money, Slug, UserId};
 use serde::{Deserialize, Serialize};
 
 /// Where a course is in its life. Only published courses are in the public catalog.
@@ -135,6 +137,10 @@ pub struct ChapterOutline {
 pub struct CourseDetail {
     /// The card facts.
     pub card: CourseCard,
+    /// Who wrote it (their account decides who may read its lessons).
+    pub author: UserId,
+    /// Where it is in its life.
+    pub status: CourseStatus,
     /// The long description (plain text for now).
     pub description: String,
     /// The category it is filed under.
@@ -144,6 +150,14 @@ pub struct CourseDetail {
 }
 
 impl CourseDetail {
+    /// The facts lesson access depends on.
+    pub fn access(&self) -> CourseAccess {
+        CourseAccess {
+            author: self.author,
+            status: self.status,
+        }
+    }
+
     /// Finds a lesson of this course and its chapter, or `None` if the lesson belongs elsewhere.
     pub fn lesson(&self, id: LessonId) -> Option<(&ChapterOutline, &LessonOutline)> {
         self.chapters.iter().find_map(|chapter| {
@@ -174,13 +188,23 @@ pub struct LessonView {
     pub previous: Option<LessonId>,
     /// The lesson after it, across chapters.
     pub next: Option<LessonId>,
+    /// Whether the viewer may not read it ([`can_view_lesson`]); a locked view never carries the
+    /// lesson's content.
+    pub locked: bool,
 }
 
 impl LessonView {
-    /// Places lesson `id` inside `course`, or `None` when the lesson is not part of that course
-    /// (so a lesson id can never be read through another course's URL).
-    pub fn locate(course: CourseDetail, id: LessonId) -> Option<Self> {
+    /// Places lesson `id` inside `course` as `viewer` (holding `entitlement`) may see it, or `None`
+    /// when the lesson is not part of that course (so a lesson id can never be read through another
+    /// course's URL).
+    pub fn locate(
+        course: CourseDetail,
+        id: LessonId,
+        viewer: Option<&Actor>,
+        entitlement: Entitlement,
+    ) -> Option<Self> {
         let (chapter, lesson) = course.lesson(id)?;
+        let locked = !can_view_lesson(viewer, &course.access(), lesson, entitlement);
         let (chapter_title, lesson) = (chapter.title.clone(), lesson.clone());
         let order: Vec<LessonId> = course.lessons_in_order().map(|l| l.id).collect();
         let at = order.iter().position(|l| *l == id)?;
@@ -192,6 +216,7 @@ impl LessonView {
             chapter_title,
             previous,
             next,
+            locked,
         })
     }
 }
@@ -243,6 +268,8 @@ mod tests {
                 price: Money::price(100, Currency::Usd).unwrap(),
                 lesson_count: 3,
             },
+            author: UserId::new(5),
+            status: CourseStatus::Published,
             description: String::new(),
             category: Category {
                 id: CategoryId::new(1),
@@ -269,19 +296,50 @@ mod tests {
 
     #[test]
     fn navigation_crosses_chapters() {
-        let view = LessonView::locate(course(), LessonId::new(11)).unwrap();
+        let view =
+            LessonView::locate(course(), LessonId::new(11), None, Entitlement::None).unwrap();
         assert_eq!(view.chapter_title, "One");
         assert_eq!(view.previous, Some(LessonId::new(10)));
         assert_eq!(view.next, Some(LessonId::new(20)));
-        let last = LessonView::locate(course(), LessonId::new(20)).unwrap();
+        let last =
+            LessonView::locate(course(), LessonId::new(20), None, Entitlement::None).unwrap();
         assert_eq!(last.next, None);
-        let first = LessonView::locate(course(), LessonId::new(10)).unwrap();
+        let first =
+            LessonView::locate(course(), LessonId::new(10), None, Entitlement::None).unwrap();
         assert_eq!(first.previous, None);
     }
 
     #[test]
+    fn the_view_is_locked_unless_the_viewer_may_read_it() {
+        let anonymous = LessonView::locate(course(), LessonId::new(11), None, Entitlement::None);
+        assert!(anonymous.unwrap().locked);
+        let buyer = Actor {
+            id: UserId::new(1),
+            role: crate::Role::Learner,
+        };
+        let owned = LessonView::locate(
+            course(),
+            LessonId::new(11),
+            Some(&buyer),
+            Entitlement::Active,
+        );
+        assert!(!owned.unwrap().locked);
+        let author = Actor {
+            id: UserId::new(5),
+            role: crate::Role::Author,
+        };
+        let own = LessonView::locate(
+            course(),
+            LessonId::new(11),
+            Some(&author),
+            Entitlement::None,
+        );
+        assert!(!own.unwrap().locked);
+    }
+
+    #[test]
     fn a_lesson_of_another_course_is_not_found() {
-        assert!(LessonView::locate(course(), LessonId::new(99)).is_none());
+        assert!(LessonView::locate(course(), LessonId::new(99), None, Entitlement::None).is_none());
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! Error policy: every parser here returns a small `thiserror` enum that names the rule that was broken;
 //! callers turn it into a translated message. Nothing here panics on user input.
 
+pub mod access;
 pub mod catalog;
 pub mod display_name;
 pub mod email;
@@ -21,6 +22,7 @@ pub mod session;
 pub mod slug;
 pub mod time;
 
+pub use access::{CourseAccess, Entitlement, can_view_lesson};
 pub use catalog::{
     CatalogPage, Category, ChapterOutline, CourseCard, CourseDetail, CourseStatus, HomePage,
     LessonKind, LessonOutline, LessonView,
@@ -29,7 +31,7 @@ pub use display_name::{DisplayNameError, parse_display_name};
 pub use email::{Email, EmailError};
 pub use ids::{CategoryId, ChapterId, CourseId, LessonId, UserId};
 pub use lang::{Lang, LocalizedText};
-pub use money::{Currency, Money, MoneyError};
+pub use money::{BasisPoints, Currency, Money, MoneyError, Split};
 pub use password::{PasswordError, check_new_password};
 pub use permissions::Actor;
 pub use role::Role;

@@ -6,7 +6,8 @@ use crate::{ServiceError, Services, mail, throttle};
 use domain::permissions::{self, Actor};
 use domain::{Email, Lang, UserId, check_new_password, session};
 use store::{
-    AuditEntry, NewSession, NewUser, SessionSummary, TokenPurpose, UserRecord, now_millis,
+    AuditEntry, Change, NewSession, NewUser, SessionSummary, TokenPurpose, Tx, UserRecord,
+    now_millis,
 };
 use tracing::instrument;
 
@@ -61,8 +62,56 @@ pub(crate) fn email(raw: &str) -> Result<Email, ServiceError> {
     })
 }
 
+/// Records a security event as part of the unit of work `tx`.
+pub(crate) async fn audit(
+    tx: &mut Tx,
+    event: &str,
+    actor: Option<UserId>,
+    subject: Option<UserId>,
+    client: &Client,
+    detail: &str,
+) -> Result<(), ServiceError> {
+    tx.record_audit(&AuditEntry {
+        event,
+        actor,
+        subject,
+        ip: &client.ip,
+        detail,
+    })
+    .await?;
+    Ok(())
+}
+
+/// Opens a session for `user` as part of `tx`; the token is usable once `tx` commits.
+async fn start_session(
+    tx: &mut Tx,
+    user: UserId,
+    client: &Client,
+) -> Result<SignedIn, ServiceError> {
+    let token = new_token();
+    let user_agent: String = client.user_agent.chars().take(256).collect();
+    tx.create_session(&NewSession {
+        token_hash: &token_hash(&token),
+        user,
+        now: now_millis(),
+        user_agent: &user_agent,
+        ip: &client.ip,
+    })
+    .await?;
+    Ok(SignedIn { token, user })
+}
+
+/// A conflict on the account's email, named so the form can say which field.
+fn email_conflict(err: store::StoreError) -> ServiceError {
+    match ServiceError::from(err) {
+        ServiceError::Conflict(_) => ServiceError::Conflict("email".into()),
+        other => other,
+    }
+}
+
 impl Services {
-    async fn audit(
+    /// Records a security event on its own (when nothing else is written with it).
+    async fn audit_alone(
         &self,
         event: &str,
         actor: Option<UserId>,
@@ -70,31 +119,9 @@ impl Services {
         client: &Client,
         detail: &str,
     ) -> Result<(), ServiceError> {
-        self.store()
-            .record_audit(&AuditEntry {
-                event,
-                actor,
-                subject,
-                ip: &client.ip,
-                detail,
-            })
-            .await?;
-        Ok(())
-    }
-
-    async fn start_session(&self, user: UserId, client: &Client) -> Result<SignedIn, ServiceError> {
-        let token = new_token();
-        let user_agent: String = client.user_agent.chars().take(256).collect();
-        self.store()
-            .create_session(&NewSession {
-                token_hash: &token_hash(&token),
-                user,
-                now: now_millis(),
-                user_agent: &user_agent,
-                ip: &client.ip,
-            })
-            .await?;
-        Ok(SignedIn { token, user })
+        let mut tx = self.store().begin().await?;
+        audit(&mut tx, event, actor, subject, client, detail).await?;
+        Ok(tx.commit().await?)
     }
 
     /// Creates a learner account and signs it in.
@@ -111,8 +138,8 @@ impl Services {
         check_new_password(password)?;
         self.throttle(throttle::REGISTER_PER_IP, &client.ip).await?;
         let hash = hash_password(password.to_owned()).await?;
-        let user = self
-            .store()
+        let mut tx = self.store().begin().await?;
+        let user = tx
             .create_user(&NewUser {
                 email,
                 display_name: name,
@@ -120,13 +147,11 @@ impl Services {
                 password_hash: Some(hash),
             })
             .await
-            .map_err(|err| match ServiceError::from(err) {
-                ServiceError::Conflict(_) => ServiceError::Conflict("email".into()),
-                other => other,
-            })?;
-        self.audit("registered", Some(user), Some(user), client, "")
-            .await?;
-        self.start_session(user, client).await
+            .map_err(email_conflict)?;
+        audit(&mut tx, "registered", Some(user), Some(user), client, "").await?;
+        let signed_in = start_session(&mut tx, user, client).await?;
+        tx.commit().await?;
+        Ok(signed_in)
     }
 
     /// Signs in with email and password. Unknown emails and wrong passwords get the same answer in
@@ -162,12 +187,12 @@ impl Services {
                 .await?;
             self.count(throttle::LOGIN_FAILURES_PER_ACCOUNT_AND_CLIENT, &client_key)
                 .await?;
-            self.audit("sign_in_failed", None, None, client, &account_key)
+            self.audit_alone("sign_in_failed", None, None, client, &account_key)
                 .await?;
             return Err(ServiceError::WrongCredentials);
         };
         if credentials.disabled {
-            self.audit(
+            self.audit_alone(
                 "sign_in_refused_disabled",
                 None,
                 Some(credentials.id),
@@ -177,15 +202,12 @@ impl Services {
             .await?;
             return Err(ServiceError::AccountDisabled);
         }
-        self.audit(
-            "sign_in",
-            Some(credentials.id),
-            Some(credentials.id),
-            client,
-            "",
-        )
-        .await?;
-        self.start_session(credentials.id, client).await
+        let mut tx = self.store().begin().await?;
+        let user = Some(credentials.id);
+        audit(&mut tx, "sign_in", user, user, client, "").await?;
+        let signed_in = start_session(&mut tx, credentials.id, client).await?;
+        tx.commit().await?;
+        Ok(signed_in)
     }
 
     /// Signs out: the session row is deleted, so the cookie is worthless even if replayed.
@@ -197,15 +219,12 @@ impl Services {
         let hash = token_hash(token);
         self.sessions.evict(&hash);
         if let Some(session) = self.store().session(&hash).await? {
-            self.store().delete_session(&hash).await?;
-            self.audit(
-                "sign_out",
-                Some(session.user),
-                Some(session.user),
-                client,
-                "",
-            )
-            .await?;
+            let mut tx = self.store().begin().await?;
+            tx.delete_session(&hash).await?;
+            let user = Some(session.user);
+            audit(&mut tx, "sign_out", user, user, client, "").await?;
+            tx.announce(&Change::Session(hash.clone())).await?;
+            tx.commit().await?;
         }
         Ok(())
     }
@@ -227,7 +246,7 @@ impl Services {
                     return Ok(None);
                 };
                 if record.disabled {
-                    self.store().delete_session(&hash).await?;
+                    self.end_dead_session(&hash).await?;
                     return Ok(None);
                 }
                 let session = CurrentSession {
@@ -249,14 +268,23 @@ impl Services {
         };
         if !session::is_live(created_at, last_seen_at, now) {
             self.sessions.evict(&hash);
-            self.store().delete_session(&hash).await?;
+            self.end_dead_session(&hash).await?;
             return Ok(None);
         }
         if session::needs_touch(last_seen_at, now) {
-            self.store().touch_session(session.session_id, now).await?;
+            let mut tx = self.store().begin().await?;
+            tx.touch_session(session.session_id, now).await?;
+            tx.commit().await?;
             self.sessions.touched(&hash, now);
         }
         Ok(Some(session))
+    }
+
+    /// Deletes a session found expired or belonging to a disabled account.
+    async fn end_dead_session(&self, hash: &str) -> Result<(), ServiceError> {
+        let mut tx = self.store().begin().await?;
+        tx.delete_session(hash).await?;
+        Ok(tx.commit().await?)
     }
 
     /// The signed-in person's own account.
@@ -280,21 +308,14 @@ impl Services {
         self.check_current_password(me, current).await?;
         check_new_password(new)?;
         let hash = hash_password(new.to_owned()).await?;
-        let ended = self
-            .store()
-            .change_password(
-                me.actor.id,
-                &hash,
-                Some(me.session_id),
-                &AuditEntry {
-                    event: "password_changed",
-                    actor: Some(me.actor.id),
-                    subject: Some(me.actor.id),
-                    ip: &client.ip,
-                    detail: "",
-                },
-            )
+        let me_id = Some(me.actor.id);
+        let mut tx = self.store().begin().await?;
+        let ended = tx
+            .change_password(me.actor.id, &hash, Some(me.session_id), now_millis())
             .await?;
+        audit(&mut tx, "password_changed", me_id, me_id, client, "").await?;
+        tx.announce(&Change::User(me.actor.id)).await?;
+        tx.commit().await?;
         self.sessions.evict_user(me.actor.id);
         tracing::debug!(ended, "password changed; other sessions ended");
         Ok(())
@@ -325,9 +346,20 @@ impl Services {
     /// Changes the name shown to others.
     pub async fn rename(&self, me: &CurrentSession, name: &str) -> Result<(), ServiceError> {
         let name = display_name(name)?;
-        self.store().set_display_name(me.actor.id, &name).await?;
+        let mut tx = self.store().begin().await?;
+        tx.set_display_name(me.actor.id, &name).await?;
+        tx.announce(&Change::User(me.actor.id)).await?;
+        tx.commit().await?;
         self.sessions.evict_user(me.actor.id);
         Ok(())
+    }
+
+    /// Replaces the signed-in person's avatar with `png` (already checked and resized by the
+    /// image pipeline).
+    pub async fn set_avatar(&self, me: &CurrentSession, png: &[u8]) -> Result<(), ServiceError> {
+        let mut tx = self.store().begin().await?;
+        tx.set_avatar(me.actor.id, png).await?;
+        Ok(tx.commit().await?)
     }
 
     /// The signed-in person's sessions, most recent first.
@@ -342,22 +374,16 @@ impl Services {
         session_id: i64,
         client: &Client,
     ) -> Result<(), ServiceError> {
-        if !self
-            .store()
-            .delete_user_session(me.actor.id, session_id)
-            .await?
-        {
+        let mut tx = self.store().begin().await?;
+        if !tx.delete_user_session(me.actor.id, session_id).await? {
             return Err(ServiceError::NotFound);
         }
+        let me_id = Some(me.actor.id);
+        audit(&mut tx, "session_ended", me_id, me_id, client, "").await?;
+        tx.announce(&Change::User(me.actor.id)).await?;
+        tx.commit().await?;
         self.sessions.evict_user(me.actor.id);
-        self.audit(
-            "session_ended",
-            Some(me.actor.id),
-            Some(me.actor.id),
-            client,
-            "",
-        )
-        .await
+        Ok(())
     }
 
     /// Signs out everywhere, this browser included.
@@ -366,18 +392,14 @@ impl Services {
         me: &CurrentSession,
         client: &Client,
     ) -> Result<(), ServiceError> {
-        self.store()
-            .delete_other_sessions(me.actor.id, None)
-            .await?;
+        let mut tx = self.store().begin().await?;
+        tx.delete_other_sessions(me.actor.id, None).await?;
+        let me_id = Some(me.actor.id);
+        audit(&mut tx, "signed_out_everywhere", me_id, me_id, client, "").await?;
+        tx.announce(&Change::User(me.actor.id)).await?;
+        tx.commit().await?;
         self.sessions.evict_user(me.actor.id);
-        self.audit(
-            "signed_out_everywhere",
-            Some(me.actor.id),
-            Some(me.actor.id),
-            client,
-            "",
-        )
-        .await
+        Ok(())
     }
 
     /// A learner accepts the author terms and becomes an author. Doing it twice is harmless.
@@ -397,16 +419,13 @@ impl Services {
                 Err(ServiceError::Forbidden)
             };
         }
-        if self.store().become_author(me.actor.id).await? {
+        let mut tx = self.store().begin().await?;
+        if tx.become_author(me.actor.id).await? {
+            let me_id = Some(me.actor.id);
+            audit(&mut tx, "role_changed", me_id, me_id, client, "author").await?;
+            tx.announce(&Change::User(me.actor.id)).await?;
+            tx.commit().await?;
             self.sessions.evict_user(me.actor.id);
-            self.audit(
-                "role_changed",
-                Some(me.actor.id),
-                Some(me.actor.id),
-                client,
-                "author",
-            )
-            .await?;
         }
         Ok(())
     }
@@ -441,7 +460,7 @@ impl Services {
                 .within(throttle::MAIL_PER_RECIPIENT, &email.as_str().to_lowercase())
                 .await?
         {
-            self.audit(
+            self.audit_alone(
                 "password_reset_suppressed",
                 None,
                 Some(account.id),
@@ -452,28 +471,30 @@ impl Services {
             return Ok(());
         }
         let token = new_token();
-        self.store()
-            .create_token(
-                &token_hash(&token),
-                TokenPurpose::PasswordReset,
-                account.id,
-                "",
-                now_millis() + TOKEN_LIFETIME_MS,
-            )
-            .await?;
         let link = format!("{}/reset-password?token={token}", self.public_url());
         let message = mail::password_reset(lang, &link);
-        self.store()
-            .enqueue_mail(email.as_str(), &message.subject, &message.body)
+        let mut tx = self.store().begin().await?;
+        tx.create_token(
+            &token_hash(&token),
+            TokenPurpose::PasswordReset,
+            account.id,
+            "",
+            now + TOKEN_LIFETIME_MS,
+        )
+        .await?;
+        tx.enqueue_mail(email.as_str(), &message.subject, &message.body)
             .await?;
-        self.audit(
+        let subject = Some(account.id);
+        audit(
+            &mut tx,
             "password_reset_requested",
             None,
-            Some(account.id),
+            subject,
             client,
             "",
         )
-        .await
+        .await?;
+        Ok(tx.commit().await?)
     }
 
     /// Sets a new password with a reset link's token (once), ends every session and voids every
@@ -501,11 +522,18 @@ impl Services {
             return Err(ServiceError::InvalidToken);
         }
         let hash = hash_password(new.to_owned()).await?;
-        let user = self
-            .store()
-            .reset_password(&token_hash, &hash, now_millis(), &client.ip)
+        let now = now_millis();
+        // The token is used (compare and set) in the same unit as the password it sets: a failure
+        // anywhere after leaves the link usable and the old password in place.
+        let mut tx = self.store().begin().await?;
+        let (user, _) = tx
+            .consume_token(&token_hash, TokenPurpose::PasswordReset, now)
             .await?
             .ok_or(ServiceError::InvalidToken)?;
+        tx.change_password(user, &hash, None, now).await?;
+        audit(&mut tx, "password_reset", None, Some(user), client, "").await?;
+        tx.announce(&Change::User(user)).await?;
+        tx.commit().await?;
         self.sessions.evict_user(user);
         Ok(())
     }
@@ -533,28 +561,22 @@ impl Services {
         )
         .await?;
         let token = new_token();
-        self.store()
-            .create_token(
-                &token_hash(&token),
-                TokenPurpose::EmailChange,
-                me.actor.id,
-                new_email.as_str(),
-                now_millis() + TOKEN_LIFETIME_MS,
-            )
-            .await?;
         let link = format!("{}/account/confirm-email?token={token}", self.public_url());
         let message = mail::confirm_email(lang, &link);
-        self.store()
-            .enqueue_mail(new_email.as_str(), &message.subject, &message.body)
-            .await?;
-        self.audit(
-            "email_change_requested",
-            Some(me.actor.id),
-            Some(me.actor.id),
-            client,
-            "",
+        let mut tx = self.store().begin().await?;
+        tx.create_token(
+            &token_hash(&token),
+            TokenPurpose::EmailChange,
+            me.actor.id,
+            new_email.as_str(),
+            now_millis() + TOKEN_LIFETIME_MS,
         )
-        .await
+        .await?;
+        tx.enqueue_mail(new_email.as_str(), &message.subject, &message.body)
+            .await?;
+        let me_id = Some(me.actor.id);
+        audit(&mut tx, "email_change_requested", me_id, me_id, client, "").await?;
+        Ok(tx.commit().await?)
     }
 
     /// Confirms an email change with the mailed token (once).
@@ -567,21 +589,18 @@ impl Services {
         if !is_token_shaped(token) {
             return Err(ServiceError::InvalidToken);
         }
-        let (user, payload) = self
-            .store()
+        let mut tx = self.store().begin().await?;
+        let (user, payload) = tx
             .consume_token(&token_hash(token), TokenPurpose::EmailChange, now_millis())
             .await?
             .ok_or(ServiceError::InvalidToken)?;
         let new_email = email(&payload)?;
-        self.store()
-            .set_email(user, &new_email)
+        // Taken meanwhile: the unit rolls back, so the link stays usable once the address is free.
+        tx.set_email(user, &new_email)
             .await
-            .map_err(|err| match ServiceError::from(err) {
-                ServiceError::Conflict(_) => ServiceError::Conflict("email".into()),
-                other => other,
-            })?;
-        self.audit("email_changed", Some(user), Some(user), client, "")
-            .await
+            .map_err(email_conflict)?;
+        audit(&mut tx, "email_changed", Some(user), Some(user), client, "").await?;
+        Ok(tx.commit().await?)
     }
 }
 
@@ -597,8 +616,8 @@ mod tests {
         let db = TestDb::sqlite().await;
         let services = Services::new(db.store.clone(), "http://lore.test");
         let email = Email::parse("old@example.com").unwrap();
-        let user = db
-            .store
+        let mut tx = db.store.begin().await.unwrap();
+        let user = tx
             .create_user(&NewUser {
                 email,
                 display_name: "Old".into(),
@@ -607,20 +626,22 @@ mod tests {
             })
             .await
             .unwrap();
+        tx.commit().await.unwrap();
         let now = now_millis();
         let session = |token: String, created: i64| {
             let store = db.store.clone();
             async move {
-                store
-                    .create_session(&NewSession {
-                        token_hash: &token_hash(&token),
-                        user,
-                        now: created,
-                        user_agent: "",
-                        ip: "",
-                    })
-                    .await
-                    .unwrap();
+                let mut tx = store.begin().await.unwrap();
+                tx.create_session(&NewSession {
+                    token_hash: &token_hash(&token),
+                    user,
+                    now: created,
+                    user_agent: "",
+                    ip: "",
+                })
+                .await
+                .unwrap();
+                tx.commit().await.unwrap();
                 token
             }
         };
@@ -628,10 +649,9 @@ mod tests {
         let idle = session(new_token(), now - 8 * DAY).await;
         let old = session(new_token(), now - 31 * DAY).await;
         let old_record = db.store.session(&token_hash(&old)).await.unwrap().unwrap();
-        db.store
-            .touch_session(old_record.id, now - DAY)
-            .await
-            .unwrap();
+        let mut tx = db.store.begin().await.unwrap();
+        tx.touch_session(old_record.id, now - DAY).await.unwrap();
+        tx.commit().await.unwrap();
 
         assert!(services.authenticate(&fresh).await.unwrap().is_some());
         for (name, token) in [("idle a week", &idle), ("past 30 days though used", &old)] {

@@ -1,10 +1,10 @@
 //! Running the platform: the first administrator, the users page, the audit log.
 
-use crate::accounts::{Client, CurrentSession};
+use crate::accounts::{Client, CurrentSession, audit};
 use crate::{ServiceError, Services};
 use domain::permissions;
 use domain::{Email, Role, UserId};
-use store::{AuditEntry, AuditFilter, AuditRecord, NewUser, UserRecord};
+use store::{AuditFilter, AuditRecord, Change, NewUser, UserRecord};
 
 /// Audit entries per page.
 const AUDIT_PAGE: i64 = 100;
@@ -30,13 +30,21 @@ pub async fn create_admin(
     let display_name = domain::parse_display_name(display_name)
         .map_err(|_| ServiceError::Invalid("display_name"))?;
     let store = services.store();
-    if let Some((id, _)) = store.user_by_email(&email).await? {
-        store.set_user_role(id, Role::Admin).await?;
-        return Ok(NewAdmin { id, password: None });
+    if let Some(account) = store.credentials(&email).await? {
+        let mut tx = store.begin().await?;
+        tx.set_user_role(account.id, Role::Admin).await?;
+        tx.announce(&Change::User(account.id)).await?;
+        tx.commit().await?;
+        services.sessions.evict_user(account.id);
+        return Ok(NewAdmin {
+            id: account.id,
+            password: None,
+        });
     }
     let password = crate::secrets::new_password();
     let hash = crate::secrets::hash_password(password.clone()).await?;
-    let id = store
+    let mut tx = store.begin().await?;
+    let id = tx
         .create_user(&NewUser {
             email,
             display_name,
@@ -44,6 +52,7 @@ pub async fn create_admin(
             password_hash: Some(hash),
         })
         .await?;
+    tx.commit().await?;
     Ok(NewAdmin {
         id,
         password: Some(password),
@@ -75,19 +84,23 @@ impl Services {
         if !permissions::can_set_role(Some(&me.actor), target, role) {
             return Err(ServiceError::Forbidden);
         }
-        if !self.store().set_user_role(target, role).await? {
+        let mut tx = self.store().begin().await?;
+        if !tx.set_user_role(target, role).await? {
             return Err(ServiceError::NotFound);
         }
+        let (me_id, target_id) = (Some(me.actor.id), Some(target));
+        audit(
+            &mut tx,
+            "role_changed",
+            me_id,
+            target_id,
+            client,
+            role.as_str(),
+        )
+        .await?;
+        tx.announce(&Change::User(target)).await?;
+        tx.commit().await?;
         self.sessions.evict_user(target);
-        self.store()
-            .record_audit(&AuditEntry {
-                event: "role_changed",
-                actor: Some(me.actor.id),
-                subject: Some(target),
-                ip: &client.ip,
-                detail: role.as_str(),
-            })
-            .await?;
         Ok(())
     }
 
@@ -102,23 +115,19 @@ impl Services {
         if !permissions::can_disable_user(Some(&me.actor), target) {
             return Err(ServiceError::Forbidden);
         }
-        if !self.store().set_disabled(target, disabled).await? {
+        let event = if disabled {
+            "account_disabled"
+        } else {
+            "account_enabled"
+        };
+        let mut tx = self.store().begin().await?;
+        if !tx.set_disabled(target, disabled).await? {
             return Err(ServiceError::NotFound);
         }
+        audit(&mut tx, event, Some(me.actor.id), Some(target), client, "").await?;
+        tx.announce(&Change::User(target)).await?;
+        tx.commit().await?;
         self.sessions.evict_user(target);
-        self.store()
-            .record_audit(&AuditEntry {
-                event: if disabled {
-                    "account_disabled"
-                } else {
-                    "account_enabled"
-                },
-                actor: Some(me.actor.id),
-                subject: Some(target),
-                ip: &client.ip,
-                detail: "",
-            })
-            .await?;
         Ok(())
     }
 

@@ -1,8 +1,10 @@
 //! Reading the catalog: home page, catalog pages, a course, a lesson, search.
 
 use crate::{ServiceError, Services};
+use domain::permissions::Actor;
 use domain::{
-    CatalogPage, Category, CourseCard, CourseDetail, HomePage, LessonId, LessonView, Slug,
+    CatalogPage, Category, CourseCard, CourseDetail, Entitlement, HomePage, LessonId, LessonView,
+    Slug,
 };
 use store::CourseFilter;
 use tracing::instrument;
@@ -71,11 +73,18 @@ impl Services {
             .ok_or(ServiceError::NotFound)
     }
 
-    /// A lesson of a published course, with its place in the course.
+    /// A lesson of a published course, with its place in the course, locked unless `viewer` may
+    /// read it ([`domain::can_view_lesson`]). Nobody can buy a course yet, so nobody holds an
+    /// entitlement: commerce supplies it.
     #[instrument(skip_all, fields(slug, lesson = lesson.get()), err(level = "debug"))]
-    pub async fn lesson(&self, slug: &str, lesson: LessonId) -> Result<LessonView, ServiceError> {
+    pub async fn lesson(
+        &self,
+        viewer: Option<&Actor>,
+        slug: &str,
+        lesson: LessonId,
+    ) -> Result<LessonView, ServiceError> {
         let course = self.course(slug).await?;
-        LessonView::locate(course, lesson).ok_or(ServiceError::NotFound)
+        LessonView::locate(course, lesson, viewer, Entitlement::None).ok_or(ServiceError::NotFound)
     }
 
     /// Published courses matching `query`. An empty query finds nothing.

@@ -464,35 +464,35 @@ pub async fn seed_if_empty(services: &Services) -> Result<Option<SeedReport>, Se
 pub async fn seed(services: &Services) -> Result<SeedReport, ServiceError> {
     let store = services.store();
     let mut report = SeedReport::default();
-
-    let mut authors: Vec<UserId> = Vec::new();
-    for (email, name) in AUTHORS {
-        let email = Email::parse(email).map_err(|_| ServiceError::Invalid("email"))?;
-        let id = match store.user_by_email(&email).await? {
-            Some((id, _)) => id,
-            None => {
-                report.authors += 1;
-                store
-                    .create_user(&NewUser {
-                        email,
-                        display_name: name.to_owned(),
-                        role: Role::Author,
-                        password_hash: None,
-                    })
-                    .await?
-            }
-        };
-        authors.push(id);
-    }
-
     let admin = crate::create_admin(services, DEMO_ADMIN, "Lore Admin").await?;
     report.admin = admin
         .password
         .map(|password| (DEMO_ADMIN.to_owned(), password));
 
+    // The catalog lands as one unit: a seed cut short leaves no half-made courses behind.
+    let mut tx = store.begin().await?;
+    let mut authors: Vec<UserId> = Vec::new();
+    for (email, name) in AUTHORS {
+        let email = Email::parse(email).map_err(|_| ServiceError::Invalid("email"))?;
+        let id = match store.credentials(&email).await? {
+            Some(account) => account.id,
+            None => {
+                report.authors += 1;
+                tx.create_user(&NewUser {
+                    email,
+                    display_name: name.to_owned(),
+                    role: Role::Author,
+                    password_hash: None,
+                })
+                .await?
+            }
+        };
+        authors.push(id);
+    }
+
     let mut categories = Vec::new();
     for (position, (slug, en, zh)) in (1i64..).zip(CATEGORIES) {
-        let id = store
+        let id = tx
             .upsert_category(&NewCategory {
                 slug: Slug::parse(slug).map_err(|_| ServiceError::Invalid("slug"))?,
                 name: LocalizedText {
@@ -515,9 +515,10 @@ pub async fn seed(services: &Services) -> Result<SeedReport, ServiceError> {
             .iter()
             .map(|c| c.lessons.len())
             .sum::<usize>();
-        store.create_course(&course).await?;
+        tx.create_course(&course).await?;
         report.courses += 1;
     }
+    tx.commit().await?;
     Ok(report)
 }
 

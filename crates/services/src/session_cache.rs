@@ -1,15 +1,18 @@
 //! A per-node cache of live sessions, so a signed-in page does not pay a database read per request.
 //!
-//! Exact on one node: every change that ends a session or alters what it grants (sign-out, password
-//! change or reset, disabling, role or name change) goes through [`Services`] and evicts the user's
-//! entries here before it returns. With several nodes, another node may honour an ended session for
-//! at most [`TTL`] after the change. Expiry rules are checked on every hit, never cached.
+//! Every change that ends a session or alters what it grants (sign-out, password change or reset,
+//! disabling, role or name change) goes through [`Services`], which evicts the entries here before
+//! it returns and, on PostgreSQL, announces the change to the other nodes in the same unit of work;
+//! each node follows those announcements ([`Services::follow_changes`]) and evicts too, within
+//! milliseconds. [`TTL`] bounds staleness only if a node misses an announcement it cannot detect.
+//! Expiry rules are checked on every hit, never cached.
 
 use crate::accounts::CurrentSession;
 use domain::UserId;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
+use store::{Change, Heard};
 
 /// How long a looked-up session is trusted without asking the database again.
 pub const TTL: Duration = Duration::from_secs(5);
@@ -84,10 +87,49 @@ impl SessionCache {
         }
     }
 
+    /// Forgets everything (after missing announcements from other nodes).
+    pub fn clear(&self) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.clear();
+        }
+    }
+
     /// Forgets every session of `user`.
     pub fn evict_user(&self, user: UserId) {
         if let Ok(mut entries) = self.entries.lock() {
             entries.retain(|_, entry| entry.session.actor.id != user);
+        }
+    }
+}
+
+impl crate::Services {
+    /// Keeps this node's session cache in step with what every node changes, for as long as the
+    /// returned future runs (the server spawns it at start). Returns at once on SQLite, where there
+    /// is no other node. When the subscription is lost the cache is emptied, so a missed
+    /// announcement costs a database read, never a stale session.
+    pub async fn follow_changes(&self) {
+        loop {
+            match self.store().listen().await {
+                Ok(None) => return,
+                Ok(Some(mut listener)) => {
+                    // Whatever was cached before the subscription may already be stale.
+                    self.sessions.clear();
+                    loop {
+                        match listener.next().await {
+                            Ok(Heard::Change(Change::User(user))) => self.sessions.evict_user(user),
+                            Ok(Heard::Change(Change::Session(hash))) => self.sessions.evict(&hash),
+                            Ok(Heard::MaybeMissed) => self.sessions.clear(),
+                            Err(err) => {
+                                tracing::warn!(error = %err, "lost the change subscription");
+                                break;
+                            }
+                        }
+                    }
+                }
+                Err(err) => tracing::warn!(error = %err, "cannot subscribe to changes"),
+            }
+            self.sessions.clear();
+            tokio::time::sleep(Duration::from_secs(1)).await;
         }
     }
 }

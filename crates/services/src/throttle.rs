@@ -92,7 +92,7 @@ impl Services {
     /// Counts one event for `key` and refuses it if the window's limit is passed.
     pub(crate) async fn throttle(&self, limit: Limit, key: &str) -> Result<(), ServiceError> {
         let (start, retry_after_secs) = limit.window(now_millis());
-        let hits = self.store().hit(&limit.bucket(key), start).await?;
+        let hits = self.hit(&limit.bucket(key), start).await?;
         if hits > limit.max {
             return Err(ServiceError::Throttled { retry_after_secs });
         }
@@ -111,7 +111,7 @@ impl Services {
     /// Counts one event for `key` without refusing it (a failure recorded for later checks).
     pub(crate) async fn count(&self, limit: Limit, key: &str) -> Result<(), ServiceError> {
         let (start, _) = limit.window(now_millis());
-        self.store().hit(&limit.bucket(key), start).await?;
+        self.hit(&limit.bucket(key), start).await?;
         Ok(())
     }
 
@@ -125,6 +125,15 @@ impl Services {
     /// it (for limits whose refusal must look like success, such as reset mails).
     pub(crate) async fn within(&self, limit: Limit, key: &str) -> Result<bool, ServiceError> {
         let (start, _) = limit.window(now_millis());
-        Ok(self.store().hit(&limit.bucket(key), start).await? <= limit.max)
+        Ok(self.hit(&limit.bucket(key), start).await? <= limit.max)
+    }
+
+    /// Counts one hit, in a unit of its own: a counted attempt stays counted even when the use case
+    /// that counted it fails.
+    async fn hit(&self, bucket: &str, window_start: i64) -> Result<i64, ServiceError> {
+        let mut tx = self.store().begin().await?;
+        let hits = tx.hit(bucket, window_start).await?;
+        tx.commit().await?;
+        Ok(hits)
     }
 }

@@ -1,13 +1,12 @@
 //! The public catalog: categories, courses, chapters and lesson outlines.
 
+use crate::db::{Tx, on};
 use crate::{Store, StoreError, now_millis};
 use domain::{
     Category, CategoryId, ChapterId, ChapterOutline, CourseCard, CourseDetail, CourseId,
     CourseStatus, Currency, Lang, LessonId, LessonKind, LessonOutline, LocalizedText, Money, Slug,
     UserId,
 };
-use sqlx::Row;
-use sqlx::any::AnyRow;
 
 /// A category to create or rename.
 #[derive(Clone, Debug)]
@@ -102,7 +101,7 @@ const LIST_PUBLISHED_IN_CATEGORY: &str = const_format::concatcp!(
 const PUBLISHED_BY_SLUG: &str = const_format::concatcp!(
     "SELECT ",
     CARD_COLUMNS,
-    ", c.description, k.id AS category_id, k.name_en, k.name_zh \
+    ", c.description, c.author_id, c.status, k.id AS category_id, k.name_en, k.name_zh \
      FROM courses c JOIN users u ON u.id = c.author_id JOIN categories k ON k.id = c.category_id \
      WHERE c.status = 'published' AND c.slug = $1"
 );
@@ -117,98 +116,109 @@ const SEARCH_PUBLISHED: &str = const_format::concatcp!(
      ORDER BY c.published_at DESC, c.id DESC LIMIT $2"
 );
 
-impl Store {
-    /// Creates a category or, if its slug exists, renames and re-sorts it.
-    pub async fn upsert_category(&self, category: &NewCategory) -> Result<CategoryId, StoreError> {
-        let mut tx = self.begin_write().await?;
-        let id: i64 = sqlx::query(
-            "INSERT INTO categories (slug, name_en, name_zh, position) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (slug) DO UPDATE SET name_en = excluded.name_en, \
-             name_zh = excluded.name_zh, position = excluded.position RETURNING id",
-        )
-        .bind(category.slug.as_str())
-        .bind(&category.name.en)
-        .bind(&category.name.zh_cn)
-        .bind(category.position)
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get("id")?;
-        tx.commit().await?;
-        Ok(CategoryId::new(id))
-    }
+#[derive(sqlx::FromRow)]
+struct CardRow {
+    id: i64,
+    slug: String,
+    title: String,
+    subtitle: String,
+    author_name: String,
+    category_slug: String,
+    language: String,
+    price_minor: i64,
+    currency: String,
+    lesson_count: i64,
+}
 
+impl TryFrom<CardRow> for CourseCard {
+    type Error = StoreError;
+    fn try_from(row: CardRow) -> Result<Self, StoreError> {
+        let currency =
+            Currency::from_code(&row.currency).map_err(|e| StoreError::corrupt("courses", e))?;
+        Ok(CourseCard {
+            id: CourseId::new(row.id),
+            slug: Slug::parse(&row.slug).map_err(|e| StoreError::corrupt("courses", e))?,
+            title: row.title,
+            subtitle: row.subtitle,
+            author_name: row.author_name,
+            category_slug: Slug::parse(&row.category_slug)
+                .map_err(|e| StoreError::corrupt("categories", e))?,
+            language: Lang::from_tag(&row.language)
+                .ok_or_else(|| StoreError::corrupt("courses", &row.language))?,
+            price: Money::price(row.price_minor, currency)
+                .map_err(|e| StoreError::corrupt("courses", e))?,
+            lesson_count: row.lesson_count,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct CategoryRow {
+    id: i64,
+    slug: String,
+    name_en: String,
+    name_zh: String,
+}
+
+impl TryFrom<CategoryRow> for Category {
+    type Error = StoreError;
+    fn try_from(row: CategoryRow) -> Result<Self, StoreError> {
+        Ok(Category {
+            id: CategoryId::new(row.id),
+            slug: Slug::parse(&row.slug).map_err(|e| StoreError::corrupt("categories", e))?,
+            name: LocalizedText {
+                en: row.name_en,
+                zh_cn: row.name_zh,
+            },
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct DetailRow {
+    #[sqlx(flatten)]
+    card: CardRow,
+    description: String,
+    author_id: i64,
+    status: String,
+    category_id: i64,
+    name_en: String,
+    name_zh: String,
+}
+
+/// One chapter, and one of its lessons if it has any (a LEFT JOIN row).
+#[derive(sqlx::FromRow)]
+struct OutlineRow {
+    chapter_id: i64,
+    chapter_title: String,
+    id: Option<i64>,
+    title: Option<String>,
+    kind: Option<String>,
+    is_preview: Option<bool>,
+    duration_seconds: Option<i64>,
+}
+
+impl Store {
     /// Every category, in menu order.
     pub async fn list_categories(&self) -> Result<Vec<Category>, StoreError> {
-        let rows =
-            sqlx::query("SELECT id, slug, name_en, name_zh FROM categories ORDER BY position, id")
-                .fetch_all(self.pool())
-                .await?;
-        rows.iter()
-            .map(|row| category_from(row, "id", "slug"))
-            .collect()
-    }
-
-    /// Creates a course with its chapters and lessons in one transaction: all or nothing.
-    pub async fn create_course(&self, course: &NewCourse) -> Result<CourseId, StoreError> {
-        let now = now_millis();
-        let published_at = (course.status == CourseStatus::Published).then_some(now);
-        let mut tx = self.begin_write().await?;
-        let course_id: i64 = sqlx::query(
-            "INSERT INTO courses (slug, author_id, category_id, title, subtitle, description, \
-             language, price_minor, currency, status, published_at, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id",
-        )
-        .bind(course.slug.as_str())
-        .bind(course.author.get())
-        .bind(course.category.get())
-        .bind(&course.title)
-        .bind(&course.subtitle)
-        .bind(&course.description)
-        .bind(course.language.tag())
-        .bind(course.price.minor())
-        .bind(course.price.currency().code())
-        .bind(course.status.as_str())
-        .bind(published_at)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get("id")?;
-        for (chapter_position, chapter) in (1i64..).zip(&course.chapters) {
-            let chapter_id: i64 = sqlx::query(
-                "INSERT INTO chapters (course_id, position, title) VALUES ($1, $2, $3) RETURNING id",
+        let rows: Vec<CategoryRow> = on!(Pool, &self.pool, |pool| {
+            sqlx::query_as(
+                "SELECT id, slug, name_en, name_zh FROM categories ORDER BY position, id",
             )
-            .bind(course_id)
-            .bind(chapter_position)
-            .bind(&chapter.title)
-            .fetch_one(&mut *tx)
+            .fetch_all(pool)
             .await?
-            .try_get("id")?;
-            for (lesson_position, lesson) in (1i64..).zip(&chapter.lessons) {
-                sqlx::query(
-                    "INSERT INTO lessons (chapter_id, course_id, position, title, kind, is_preview, \
-                     duration_seconds) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                )
-                .bind(chapter_id)
-                .bind(course_id)
-                .bind(lesson_position)
-                .bind(&lesson.title)
-                .bind(lesson.kind.as_str())
-                .bind(lesson.is_preview)
-                .bind(lesson.duration_seconds)
-                .execute(&mut *tx)
-                .await?;
-            }
-        }
-        tx.commit().await?;
-        Ok(CourseId::new(course_id))
+        });
+        rows.into_iter().map(Category::try_from).collect()
     }
 
     /// How many courses exist in any state; zero means a fresh database.
     pub async fn count_courses(&self) -> Result<i64, StoreError> {
-        let row = sqlx::query("SELECT COUNT(*) AS n FROM courses")
-            .fetch_one(self.pool())
-            .await?;
-        Ok(row.try_get("n")?)
+        let (n,): (i64,) = on!(Pool, &self.pool, |pool| {
+            sqlx::query_as("SELECT COUNT(*) FROM courses")
+                .fetch_one(pool)
+                .await?
+        });
+        Ok(n)
     }
 
     /// Published courses, newest first.
@@ -216,17 +226,24 @@ impl Store {
         &self,
         filter: &CourseFilter,
     ) -> Result<Vec<CourseCard>, StoreError> {
-        let query = match &filter.category {
-            None => sqlx::query(LIST_PUBLISHED)
-                .bind(filter.limit)
-                .bind(filter.offset),
-            Some(category) => sqlx::query(LIST_PUBLISHED_IN_CATEGORY)
-                .bind(filter.limit)
-                .bind(filter.offset)
-                .bind(category.as_str()),
-        };
-        let rows = query.fetch_all(self.pool()).await?;
-        rows.iter().map(card_from).collect()
+        let rows: Vec<CardRow> = on!(Pool, &self.pool, |pool| match &filter.category {
+            None => {
+                sqlx::query_as(LIST_PUBLISHED)
+                    .bind(filter.limit)
+                    .bind(filter.offset)
+                    .fetch_all(pool)
+                    .await?
+            }
+            Some(category) => {
+                sqlx::query_as(LIST_PUBLISHED_IN_CATEGORY)
+                    .bind(filter.limit)
+                    .bind(filter.offset)
+                    .bind(category.as_str())
+                    .fetch_all(pool)
+                    .await?
+            }
+        });
+        rows.into_iter().map(CourseCard::try_from).collect()
     }
 
     /// Published courses whose title, subtitle or description contains `needle` (any case).
@@ -235,66 +252,79 @@ impl Store {
         needle: &str,
         limit: i64,
     ) -> Result<Vec<CourseCard>, StoreError> {
-        let rows = sqlx::query(SEARCH_PUBLISHED)
-            .bind(crate::like_pattern(needle))
-            .bind(limit)
-            .fetch_all(self.pool())
-            .await?;
-        rows.iter().map(card_from).collect()
+        let rows: Vec<CardRow> = on!(Pool, &self.pool, |pool| {
+            sqlx::query_as(SEARCH_PUBLISHED)
+                .bind(crate::like_pattern(needle))
+                .bind(limit)
+                .fetch_all(pool)
+                .await?
+        });
+        rows.into_iter().map(CourseCard::try_from).collect()
     }
 
     /// A published course with its outline, or `None` if no published course has that slug.
     pub async fn published_course(&self, slug: &Slug) -> Result<Option<CourseDetail>, StoreError> {
-        let Some(row) = sqlx::query(PUBLISHED_BY_SLUG)
-            .bind(slug.as_str())
-            .fetch_optional(self.pool())
-            .await?
-        else {
+        let row: Option<DetailRow> = on!(Pool, &self.pool, |pool| {
+            sqlx::query_as(PUBLISHED_BY_SLUG)
+                .bind(slug.as_str())
+                .fetch_optional(pool)
+                .await?
+        });
+        let Some(row) = row else {
             return Ok(None);
         };
-        let card = card_from(&row)?;
-        let category = category_from(&row, "category_id", "category_slug")?;
-        let description: String = row.try_get("description")?;
+        let category = Category::try_from(CategoryRow {
+            id: row.category_id,
+            slug: row.card.category_slug.clone(),
+            name_en: row.name_en,
+            name_zh: row.name_zh,
+        })?;
+        let card = CourseCard::try_from(row.card)?;
         let chapters = self.outline(card.id).await?;
         Ok(Some(CourseDetail {
             card,
-            description,
+            author: UserId::new(row.author_id),
+            status: CourseStatus::parse(&row.status)
+                .ok_or_else(|| StoreError::corrupt("courses", &row.status))?,
+            description: row.description,
             category,
             chapters,
         }))
     }
 
     async fn outline(&self, course: CourseId) -> Result<Vec<ChapterOutline>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT ch.id AS chapter_id, ch.title AS chapter_title, l.id, l.title, l.kind, \
-             l.is_preview, l.duration_seconds \
-             FROM chapters ch LEFT JOIN lessons l ON l.chapter_id = ch.id \
-             WHERE ch.course_id = $1 ORDER BY ch.position, l.position",
-        )
-        .bind(course.get())
-        .fetch_all(self.pool())
-        .await?;
+        let rows: Vec<OutlineRow> = on!(Pool, &self.pool, |pool| {
+            sqlx::query_as(
+                "SELECT ch.id AS chapter_id, ch.title AS chapter_title, l.id, l.title, l.kind, \
+                 l.is_preview, l.duration_seconds \
+                 FROM chapters ch LEFT JOIN lessons l ON l.chapter_id = ch.id \
+                 WHERE ch.course_id = $1 ORDER BY ch.position, l.position",
+            )
+            .bind(course.get())
+            .fetch_all(pool)
+            .await?
+        });
         let mut chapters: Vec<ChapterOutline> = Vec::new();
-        for row in &rows {
-            let chapter_id = ChapterId::new(row.try_get("chapter_id")?);
+        for row in rows {
+            let chapter_id = ChapterId::new(row.chapter_id);
             if chapters.last().is_none_or(|c| c.id != chapter_id) {
                 chapters.push(ChapterOutline {
                     id: chapter_id,
-                    title: row.try_get("chapter_title")?,
+                    title: row.chapter_title,
                     lessons: Vec::new(),
                 });
             }
-            let Some(lesson_id) = row.try_get::<Option<i64>, _>("id")? else {
+            let Some(lesson_id) = row.id else {
                 continue; // a chapter without lessons yet
             };
-            let kind: String = row.try_get("kind")?;
+            let kind = row.kind.unwrap_or_default();
             let lesson = LessonOutline {
                 id: LessonId::new(lesson_id),
-                title: row.try_get("title")?,
+                title: row.title.unwrap_or_default(),
                 kind: LessonKind::parse(&kind)
                     .ok_or_else(|| StoreError::corrupt("lessons", kind))?,
-                is_preview: flag(row, "is_preview")?,
-                duration_seconds: row.try_get("duration_seconds")?,
+                is_preview: row.is_preview.unwrap_or_default(),
+                duration_seconds: row.duration_seconds.unwrap_or_default(),
             };
             if let Some(chapter) = chapters.last_mut() {
                 chapter.lessons.push(lesson);
@@ -304,44 +334,83 @@ impl Store {
     }
 }
 
-fn card_from(row: &AnyRow) -> Result<CourseCard, StoreError> {
-    let slug: String = row.try_get("slug")?;
-    let category_slug: String = row.try_get("category_slug")?;
-    let language: String = row.try_get("language")?;
-    let currency: String = row.try_get("currency")?;
-    let currency = Currency::from_code(&currency).map_err(|e| StoreError::corrupt("courses", e))?;
-    Ok(CourseCard {
-        id: CourseId::new(row.try_get("id")?),
-        slug: Slug::parse(&slug).map_err(|e| StoreError::corrupt("courses", e))?,
-        title: row.try_get("title")?,
-        subtitle: row.try_get("subtitle")?,
-        author_name: row.try_get("author_name")?,
-        category_slug: Slug::parse(&category_slug)
-            .map_err(|e| StoreError::corrupt("categories", e))?,
-        language: Lang::from_tag(&language)
-            .ok_or_else(|| StoreError::corrupt("courses", language))?,
-        price: Money::price(row.try_get("price_minor")?, currency)
-            .map_err(|e| StoreError::corrupt("courses", e))?,
-        lesson_count: row.try_get("lesson_count")?,
-    })
-}
+impl Tx {
+    /// Creates a category or, if its slug exists, renames and re-sorts it.
+    pub async fn upsert_category(
+        &mut self,
+        category: &NewCategory,
+    ) -> Result<CategoryId, StoreError> {
+        let (id,): (i64,) = on!(TxInner, &mut self.inner, |tx| {
+            sqlx::query_as(
+                "INSERT INTO categories (slug, name_en, name_zh, position) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (slug) DO UPDATE SET name_en = excluded.name_en, \
+                 name_zh = excluded.name_zh, position = excluded.position RETURNING id",
+            )
+            .bind(category.slug.as_str())
+            .bind(&category.name.en)
+            .bind(&category.name.zh_cn)
+            .bind(category.position)
+            .fetch_one(&mut **tx)
+            .await?
+        });
+        Ok(CategoryId::new(id))
+    }
 
-fn category_from(row: &AnyRow, id: &str, slug: &str) -> Result<Category, StoreError> {
-    let slug_text: String = row.try_get(slug)?;
-    Ok(Category {
-        id: CategoryId::new(row.try_get(id)?),
-        slug: Slug::parse(&slug_text).map_err(|e| StoreError::corrupt("categories", e))?,
-        name: LocalizedText {
-            en: row.try_get("name_en")?,
-            zh_cn: row.try_get("name_zh")?,
-        },
-    })
-}
-
-/// Reads a flag column: BOOLEAN on PostgreSQL, INTEGER 0/1 on SQLite (see the crate docs).
-fn flag(row: &AnyRow, column: &str) -> Result<bool, StoreError> {
-    match row.try_get::<bool, _>(column) {
-        Ok(value) => Ok(value),
-        Err(_) => Ok(row.try_get::<i64, _>(column)? != 0),
+    /// Creates a course with its chapters and lessons.
+    pub async fn create_course(&mut self, course: &NewCourse) -> Result<CourseId, StoreError> {
+        let now = now_millis();
+        let published_at = (course.status == CourseStatus::Published).then_some(now);
+        let (course_id,): (i64,) = on!(TxInner, &mut self.inner, |tx| {
+            sqlx::query_as(
+                "INSERT INTO courses (slug, author_id, category_id, title, subtitle, description, \
+                 language, price_minor, currency, status, published_at, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id",
+            )
+            .bind(course.slug.as_str())
+            .bind(course.author.get())
+            .bind(course.category.get())
+            .bind(&course.title)
+            .bind(&course.subtitle)
+            .bind(&course.description)
+            .bind(course.language.tag())
+            .bind(course.price.minor())
+            .bind(course.price.currency().code())
+            .bind(course.status.as_str())
+            .bind(published_at)
+            .bind(now)
+            .fetch_one(&mut **tx)
+            .await?
+        });
+        for (chapter_position, chapter) in (1i64..).zip(&course.chapters) {
+            let (chapter_id,): (i64,) = on!(TxInner, &mut self.inner, |tx| {
+                sqlx::query_as(
+                    "INSERT INTO chapters (course_id, position, title) VALUES ($1, $2, $3) \
+                     RETURNING id",
+                )
+                .bind(course_id)
+                .bind(chapter_position)
+                .bind(&chapter.title)
+                .fetch_one(&mut **tx)
+                .await?
+            });
+            for (lesson_position, lesson) in (1i64..).zip(&chapter.lessons) {
+                on!(TxInner, &mut self.inner, |tx| {
+                    sqlx::query(
+                        "INSERT INTO lessons (chapter_id, course_id, position, title, kind, \
+                         is_preview, duration_seconds) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    )
+                    .bind(chapter_id)
+                    .bind(course_id)
+                    .bind(lesson_position)
+                    .bind(&lesson.title)
+                    .bind(lesson.kind.as_str())
+                    .bind(lesson.is_preview)
+                    .bind(lesson.duration_seconds)
+                    .execute(&mut **tx)
+                    .await?;
+                });
+            }
+        }
+        Ok(CourseId::new(course_id))
     }
 }

@@ -1,23 +1,16 @@
 //! Opening the database, applying migrations, and the health checks `/readyz` relies on.
 
 use crate::StoreError;
-use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use crate::db::{Pool, Tx, TxInner, on};
 use sqlx::migrate::{Migrate, Migrator};
-use sqlx::{AnyConnection, AnyPool, Connection, Executor};
+use sqlx::postgres::PgPoolOptions;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Connection, Executor, SqliteConnection};
+use std::str::FromStr;
 use std::time::Duration;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../../migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../../migrations/postgres");
-
-/// Settings every SQLite connection gets. WAL lets readers run beside the one writer;
-/// `synchronous=FULL` makes a committed payment survive power loss; the busy timeout turns
-/// writer contention into waiting instead of "database is locked".
-const SQLITE_PRAGMAS: [&str; 4] = [
-    "PRAGMA journal_mode = WAL",
-    "PRAGMA synchronous = FULL",
-    "PRAGMA foreign_keys = ON",
-    "PRAGMA busy_timeout = 10000",
-];
 
 /// Which database engine a [`Store`] talks to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,64 +31,51 @@ impl Backend {
             _ => Err(StoreError::UnsupportedUrl(redact(url))),
         }
     }
-
-    fn migrator(self) -> &'static Migrator {
-        match self {
-            Backend::Sqlite => &SQLITE_MIGRATIONS,
-            Backend::Postgres => &POSTGRES_MIGRATIONS,
-        }
-    }
 }
 
 /// The handle every service uses. Cheap to clone: it wraps a connection pool.
 #[derive(Clone, Debug)]
 pub struct Store {
-    pool: AnyPool,
-    backend: Backend,
+    pub(crate) pool: Pool,
 }
 
 impl Store {
     /// Opens a pool for `url` (`sqlite://path/to/lore.db` or `postgres://…`). A SQLite file is
-    /// created if missing; its folder must exist.
+    /// created if missing (unless the URL sets `mode=`); its folder must exist.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
-        install_default_drivers();
-        let backend = Backend::from_url(url)?;
-        let options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(10));
-        let pool = match backend {
-            Backend::Sqlite => {
-                let url = sqlite_url_creating_file(url);
-                // Switching to WAL needs an exclusive lock the busy timeout does not wait for, so do
-                // it once on a lone connection before the pool opens several.
-                let mut first = AnyConnection::connect(&url).await?;
-                first.execute("PRAGMA journal_mode = WAL").await?;
-                first.close().await?;
-                options
-                    .max_connections(8)
-                    .after_connect(|conn, _meta| {
-                        Box::pin(async move {
-                            for pragma in SQLITE_PRAGMAS {
-                                conn.execute(pragma).await?;
-                            }
-                            Ok(())
-                        })
-                    })
-                    .connect(&url)
-                    .await?
-            }
-            Backend::Postgres => options.max_connections(16).connect(url).await?,
+        let pool = match Backend::from_url(url)? {
+            Backend::Sqlite => Pool::Sqlite(connect_sqlite(url).await?),
+            Backend::Postgres => Pool::Postgres(
+                PgPoolOptions::new()
+                    .acquire_timeout(Duration::from_secs(10))
+                    .max_connections(16)
+                    .connect(url)
+                    .await?,
+            ),
         };
-        Ok(Self { pool, backend })
+        Ok(Self { pool })
     }
 
     /// The engine behind this store.
     pub fn backend(&self) -> Backend {
-        self.backend
+        match self.pool {
+            Pool::Sqlite(_) => Backend::Sqlite,
+            Pool::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    fn migrator(&self) -> &'static Migrator {
+        match self.pool {
+            Pool::Sqlite(_) => &SQLITE_MIGRATIONS,
+            Pool::Postgres(_) => &POSTGRES_MIGRATIONS,
+        }
     }
 
     /// Applies every embedded migration not yet applied. Safe to run on every start and from
     /// several nodes at once (sqlx takes a database lock on PostgreSQL).
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        self.backend.migrator().run(&self.pool).await?;
+        let migrator = self.migrator();
+        on!(Pool, &self.pool, |pool| migrator.run(pool).await?);
         self.backfill_email_skeletons().await
     }
 
@@ -103,21 +83,18 @@ impl Store {
     /// skeleton). An account whose skeleton another already has keeps NULL: both stay usable, and
     /// no new look-alike can join them.
     async fn backfill_email_skeletons(&self) -> Result<(), StoreError> {
-        use sqlx::Row;
-        let rows = sqlx::query("SELECT id, email FROM users WHERE email_skeleton IS NULL")
-            .fetch_all(&self.pool)
-            .await?;
-        for row in rows {
-            let id: i64 = row.try_get("id")?;
-            let email: String = row.try_get("email")?;
-            let mut tx = self.begin_write().await?;
-            let updated = sqlx::query("UPDATE users SET email_skeleton = $1 WHERE id = $2")
-                .bind(domain::email::skeleton(&email))
-                .bind(id)
-                .execute(&mut *tx)
-                .await;
-            match updated.map_err(StoreError::from) {
-                Ok(_) => tx.commit().await?,
+        let rows: Vec<(i64, String)> = on!(Pool, &self.pool, |pool| {
+            sqlx::query_as("SELECT id, email FROM users WHERE email_skeleton IS NULL")
+                .fetch_all(pool)
+                .await?
+        });
+        for (id, email) in rows {
+            let mut tx = self.begin().await?;
+            match tx
+                .set_email_skeleton(id, &domain::email::skeleton(&email))
+                .await
+            {
+                Ok(()) => tx.commit().await?,
                 Err(StoreError::Conflict(_)) => tx.rollback().await?,
                 Err(err) => return Err(err),
             }
@@ -128,17 +105,18 @@ impl Store {
     /// Whether the database answers and every embedded migration has been applied: what a load
     /// balancer needs to know before sending traffic here.
     pub async fn is_ready(&self) -> Result<bool, StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        conn.execute("SELECT 1").await?;
-        let applied = match conn.list_applied_migrations("_sqlx_migrations").await {
-            Ok(applied) => applied,
-            Err(sqlx::migrate::MigrateError::Execute(sqlx::Error::Database(_))) => {
-                return Ok(false);
+        let applied = on!(Pool, &self.pool, |pool| {
+            let mut conn = pool.acquire().await?;
+            conn.execute("SELECT 1").await?;
+            match conn.list_applied_migrations("_sqlx_migrations").await {
+                Ok(applied) => applied,
+                Err(sqlx::migrate::MigrateError::Execute(sqlx::Error::Database(_))) => {
+                    return Ok(false);
+                }
+                Err(err) => return Err(err.into()),
             }
-            Err(err) => return Err(err.into()),
-        };
+        });
         Ok(self
-            .backend
             .migrator()
             .iter()
             .filter(|m| m.migration_type.is_up_migration())
@@ -148,36 +126,42 @@ impl Store {
     /// Closes every connection; later calls fail. Used at shutdown (and by tests that need a
     /// database that has gone away).
     pub async fn close(&self) {
-        self.pool.close().await;
+        on!(Pool, &self.pool, |pool| pool.close().await);
     }
 
-    /// Starts a write transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`), so
-    /// two writers never both read and then fail to upgrade, which SQLite reports as "database is
-    /// locked" however long the busy timeout.
-    pub(crate) async fn begin_write(
-        &self,
-    ) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
-        let tx = match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => self.pool.begin().await?,
+    /// Begins a unit of work (see [`Tx`]). On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), so two writers never both read and then fail to upgrade, which SQLite
+    /// reports as "database is locked" however long the busy timeout.
+    pub async fn begin(&self) -> Result<Tx, StoreError> {
+        let inner = match &self.pool {
+            Pool::Sqlite(pool) => TxInner::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Postgres(pool) => TxInner::Postgres(pool.begin().await?),
         };
-        Ok(tx)
-    }
-
-    pub(crate) fn pool(&self) -> &AnyPool {
-        &self.pool
+        Ok(Tx { inner })
     }
 }
 
-/// Adds `mode=rwc` so a missing SQLite file is created, unless the URL says otherwise.
-fn sqlite_url_creating_file(url: &str) -> String {
-    if url.contains("mode=") {
-        url.to_owned()
-    } else if url.contains('?') {
-        format!("{url}&mode=rwc")
-    } else {
-        format!("{url}?mode=rwc")
-    }
+/// A SQLite pool in WAL mode: readers run beside the one writer; `synchronous=FULL` makes a
+/// committed payment survive power loss; the busy timeout turns writer contention into waiting
+/// instead of "database is locked".
+async fn connect_sqlite(url: &str) -> Result<sqlx::SqlitePool, StoreError> {
+    let options = SqliteConnectOptions::from_str(url)?
+        .create_if_missing(!url.contains("mode="))
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Full)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(10));
+    // Switching to WAL needs an exclusive lock the busy timeout does not wait for, so do it once on
+    // a lone connection before the pool opens several.
+    SqliteConnection::connect_with(&options)
+        .await?
+        .close()
+        .await?;
+    Ok(SqlitePoolOptions::new()
+        .acquire_timeout(Duration::from_secs(10))
+        .max_connections(8)
+        .connect_with(options)
+        .await?)
 }
 
 /// The URL without its password, for error messages and logs.
@@ -213,17 +197,5 @@ mod tests {
             "mysql://bob:***@host/db"
         );
         assert_eq!(redact("sqlite://a.db"), "sqlite://a.db");
-    }
-
-    #[test]
-    fn sqlite_files_are_created_unless_told_otherwise() {
-        assert_eq!(
-            sqlite_url_creating_file("sqlite://a.db"),
-            "sqlite://a.db?mode=rwc"
-        );
-        assert_eq!(
-            sqlite_url_creating_file("sqlite://a.db?mode=ro"),
-            "sqlite://a.db?mode=ro"
-        );
     }
 }

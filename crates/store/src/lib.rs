@@ -1,14 +1,18 @@
 //! Lore's store: one API over two databases.
 //!
 //! SQLite is the embedded default (one file, WAL, one machine); PostgreSQL is for running several
-//! stateless app nodes. Both are reached through sqlx's `Any` driver so every query is written once,
-//! in portable SQL (`$1` placeholders, `RETURNING`, `ON CONFLICT`); only the DDL differs, per dialect,
-//! under `migrations/sqlite` and `migrations/postgres`.
+//! stateless app nodes. Each is reached through its native sqlx driver (so PostgreSQL keeps its own
+//! features, LISTEN/NOTIFY among them), yet a portable statement is written once: the `on!` macro
+//! compiles one block for both drivers, and rows map to structs with `FromRow`. A statement only
+//! one dialect understands is an explicit `match` on the backend. The DDL differs per dialect, under
+//! `migrations/sqlite` and `migrations/postgres`.
 //!
-//! Portability rules the SQL here follows, because the `Any` driver enforces them at run time:
-//! flags are BOOLEAN on PostgreSQL but INTEGER 0/1 on SQLite (the driver cannot read SQLite's BOOLEAN)
-//! and are read through one helper; times are Unix milliseconds in 64-bit integers; money is integer
-//! minor units; no NUMERIC or timestamp column ever reaches a query result.
+//! Portability rules the SQL here follows: `$1` placeholders, `RETURNING`, `ON CONFLICT`; flags are
+//! BOOLEAN on both; times are Unix milliseconds in 64-bit integers; money is integer minor units; no
+//! NUMERIC or timestamp column ever reaches a query result.
+//!
+//! Writes happen in a unit of work: [`Store::begin`] opens a [`Tx`], every write of a use case goes
+//! through it, and [`Tx::commit`] lands them together. Reads take the pool.
 //!
 //! Error policy: [`StoreError`] is the crate's boundary error. A broken uniqueness rule becomes
 //! [`StoreError::Conflict`] so callers can answer the user instead of failing; everything else keeps the
@@ -16,22 +20,24 @@
 
 mod accounts;
 mod catalog;
+mod changes;
 mod connect;
+mod db;
 mod error;
 mod security;
 mod sessions;
-mod users;
 
 #[cfg(feature = "test-support")]
 pub mod testing;
 
-pub use accounts::{Credentials, UserRecord};
+pub use accounts::{Credentials, NewUser, UserRecord};
 pub use catalog::{CourseFilter, NewCategory, NewChapter, NewCourse, NewLesson};
+pub use changes::{Change, ChangeListener, Heard};
 pub use connect::{Backend, Store};
+pub use db::Tx;
 pub use error::StoreError;
 pub use security::{AuditEntry, AuditFilter, AuditRecord, OutboxMail, TokenPurpose};
 pub use sessions::{NewSession, SessionRecord, SessionSummary};
-pub use users::NewUser;
 
 /// The current time as Unix milliseconds, the one time format the schema stores.
 pub fn now_millis() -> i64 {

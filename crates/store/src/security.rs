@@ -1,8 +1,8 @@
 //! Security bookkeeping: the audit log, rate-limit counters, one-time tokens and the mail outbox.
 
+use crate::db::{Tx, on};
 use crate::{Store, StoreError, now_millis};
 use domain::UserId;
-use sqlx::Row;
 
 /// A security event to record.
 #[derive(Clone, Debug)]
@@ -36,6 +36,31 @@ pub struct AuditRecord {
     pub ip: String,
     /// Details.
     pub detail: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct AuditRow {
+    id: i64,
+    at: i64,
+    event: String,
+    actor_id: Option<i64>,
+    subject_id: Option<i64>,
+    ip: String,
+    detail: String,
+}
+
+impl From<AuditRow> for AuditRecord {
+    fn from(row: AuditRow) -> Self {
+        AuditRecord {
+            id: row.id,
+            at: row.at,
+            event: row.event,
+            actor: row.actor_id.map(UserId::new),
+            subject: row.subject_id.map(UserId::new),
+            ip: row.ip,
+            detail: row.detail,
+        }
+    }
 }
 
 /// Which audit entries to list; every field narrows the list when set.
@@ -74,29 +99,23 @@ impl TokenPurpose {
 }
 
 /// A mail waiting to be sent.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct OutboxMail {
     /// Its row.
     pub id: i64,
     /// The recipient.
+    #[sqlx(rename = "to_address")]
     pub to: String,
     /// The subject line.
     pub subject: String,
     /// The plain-text body.
+    #[sqlx(rename = "body_text")]
     pub body: String,
     /// How often sending failed so far.
     pub attempts: i64,
 }
 
 impl Store {
-    /// Appends a security event.
-    pub async fn record_audit(&self, entry: &AuditEntry<'_>) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await?;
-        insert_audit(&mut tx, entry).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
     /// The newest security events matching `filter`, newest first, older than the entry
     /// `filter.before` if set (keyset paging: a page never shifts as new events arrive).
     pub async fn audit_page(
@@ -106,135 +125,40 @@ impl Store {
     ) -> Result<Vec<AuditRecord>, StoreError> {
         // Every condition is always present and switched off by a NULL parameter, so the SQL stays
         // one portable statement.
-        let rows = sqlx::query(
-            "SELECT id, at, event, actor_id, subject_id, ip, detail FROM audit_log \
-             WHERE ($1 IS NULL OR event = $1) \
-               AND ($2 IS NULL OR actor_id = $2 OR subject_id = $2) \
-               AND ($3 IS NULL OR ip = $3) \
-               AND ($4 IS NULL OR at >= $4) \
-               AND ($5 IS NULL OR at < $5) \
-               AND ($6 IS NULL OR id < $6) \
-             ORDER BY id DESC LIMIT $7",
-        )
-        .bind(filter.event.as_deref())
-        .bind(filter.user.map(UserId::get))
-        .bind(filter.ip.as_deref())
-        .bind(filter.from)
-        .bind(filter.until)
-        .bind(filter.before)
-        .bind(limit)
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(AuditRecord {
-                    id: row.try_get("id")?,
-                    at: row.try_get("at")?,
-                    event: row.try_get("event")?,
-                    actor: row.try_get::<Option<i64>, _>("actor_id")?.map(UserId::new),
-                    subject: row
-                        .try_get::<Option<i64>, _>("subject_id")?
-                        .map(UserId::new),
-                    ip: row.try_get("ip")?,
-                    detail: row.try_get("detail")?,
-                })
-            })
-            .collect()
-    }
-
-    /// Counts one hit in `bucket` for the fixed window starting at `window_start` and returns the
-    /// window's total. Shared by every app node, since it lives in the database.
-    pub async fn hit(&self, bucket: &str, window_start: i64) -> Result<i64, StoreError> {
-        let mut tx = self.begin_write().await?;
-        let hits: i64 = sqlx::query(
-            "INSERT INTO rate_limits (bucket, window_start, hits) VALUES ($1, $2, 1) \
-             ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limits.hits + 1 \
-             RETURNING hits",
-        )
-        .bind(bucket)
-        .bind(window_start)
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get("hits")?;
-        tx.commit().await?;
-        Ok(hits)
+        let rows: Vec<AuditRow> = on!(Pool, &self.pool, |pool| {
+            sqlx::query_as(
+                "SELECT id, at, event, actor_id, subject_id, ip, detail FROM audit_log \
+                 WHERE ($1 IS NULL OR event = $1) \
+                   AND ($2 IS NULL OR actor_id = $2 OR subject_id = $2) \
+                   AND ($3 IS NULL OR ip = $3) \
+                   AND ($4 IS NULL OR at >= $4) \
+                   AND ($5 IS NULL OR at < $5) \
+                   AND ($6 IS NULL OR id < $6) \
+                 ORDER BY id DESC LIMIT $7",
+            )
+            .bind(filter.event.as_deref())
+            .bind(filter.user.map(UserId::get))
+            .bind(filter.ip.as_deref())
+            .bind(filter.from)
+            .bind(filter.until)
+            .bind(filter.before)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows.into_iter().map(AuditRecord::from).collect())
     }
 
     /// The hits in `bucket` for the window starting at `window_start`, without counting one.
     pub async fn hits(&self, bucket: &str, window_start: i64) -> Result<i64, StoreError> {
-        let row =
-            sqlx::query("SELECT hits FROM rate_limits WHERE bucket = $1 AND window_start = $2")
+        let row: Option<(i64,)> = on!(Pool, &self.pool, |pool| {
+            sqlx::query_as("SELECT hits FROM rate_limits WHERE bucket = $1 AND window_start = $2")
                 .bind(bucket)
                 .bind(window_start)
-                .fetch_optional(self.pool())
-                .await?;
-        Ok(row.map(|r| r.try_get("hits")).transpose()?.unwrap_or(0))
-    }
-
-    /// Forgets rate-limit windows that started before `before`.
-    pub async fn prune_rate_limits(&self, before: i64) -> Result<u64, StoreError> {
-        let mut tx = self.begin_write().await?;
-        let done = sqlx::query("DELETE FROM rate_limits WHERE window_start < $1")
-            .bind(before)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(done.rows_affected())
-    }
-
-    /// Stores a one-time token (its hash) for `user`.
-    pub async fn create_token(
-        &self,
-        token_hash: &str,
-        purpose: TokenPurpose,
-        user: UserId,
-        payload: &str,
-        expires_at: i64,
-    ) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "INSERT INTO one_time_tokens (token_hash, purpose, user_id, payload, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(token_hash)
-        .bind(purpose.as_str())
-        .bind(user.get())
-        .bind(payload)
-        .bind(now_millis())
-        .bind(expires_at)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// Uses a one-time token: marks it used if it exists, has this purpose, is unused and unexpired,
-    /// and returns its user and payload. A second use finds nothing (compare-and-set).
-    pub async fn consume_token(
-        &self,
-        token_hash: &str,
-        purpose: TokenPurpose,
-        now: i64,
-    ) -> Result<Option<(UserId, String)>, StoreError> {
-        let mut tx = self.begin_write().await?;
-        let row = sqlx::query(
-            "UPDATE one_time_tokens SET used_at = $1 \
-             WHERE token_hash = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $1 \
-             RETURNING user_id, payload",
-        )
-        .bind(now)
-        .bind(token_hash)
-        .bind(purpose.as_str())
-        .fetch_optional(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        row.map(|row| {
-            Ok((
-                UserId::new(row.try_get("user_id")?),
-                row.try_get("payload")?,
-            ))
-        })
-        .transpose()
+                .fetch_optional(pool)
+                .await?
+        });
+        Ok(row.map_or(0, |(hits,)| hits))
     }
 
     /// Whether a token exists for `purpose` that is unused and unexpired, without using it. Lets a
@@ -245,15 +169,17 @@ impl Store {
         purpose: TokenPurpose,
         now: i64,
     ) -> Result<bool, StoreError> {
-        let row = sqlx::query(
-            "SELECT 1 AS live FROM one_time_tokens \
-             WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3",
-        )
-        .bind(token_hash)
-        .bind(purpose.as_str())
-        .bind(now)
-        .fetch_optional(self.pool())
-        .await?;
+        let row: Option<(i64,)> = on!(Pool, &self.pool, |pool| {
+            sqlx::query_as(
+                "SELECT user_id FROM one_time_tokens \
+                 WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3",
+            )
+            .bind(token_hash)
+            .bind(purpose.as_str())
+            .bind(now)
+            .fetch_optional(pool)
+            .await?
+        });
         Ok(row.is_some())
     }
 
@@ -264,98 +190,18 @@ impl Store {
         purpose: TokenPurpose,
         now: i64,
     ) -> Result<i64, StoreError> {
-        let count: i64 = sqlx::query(
-            "SELECT COUNT(*) AS live FROM one_time_tokens \
-             WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3",
-        )
-        .bind(user.get())
-        .bind(purpose.as_str())
-        .bind(now)
-        .fetch_one(self.pool())
-        .await?
-        .try_get("live")?;
+        let (count,): (i64,) = on!(Pool, &self.pool, |pool| {
+            sqlx::query_as(
+                "SELECT COUNT(*) FROM one_time_tokens \
+                 WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3",
+            )
+            .bind(user.get())
+            .bind(purpose.as_str())
+            .bind(now)
+            .fetch_one(pool)
+            .await?
+        });
         Ok(count)
-    }
-
-    /// Sets a new password with a reset token, as one unit: the token is used (once: compare and
-    /// set), the hash replaced, every session ended, every other outstanding token of the account
-    /// voided and the event audited. Returns the account, or `None` (nothing written) if the token
-    /// was not live.
-    pub async fn reset_password(
-        &self,
-        token_hash: &str,
-        password_hash: &str,
-        now: i64,
-        ip: &str,
-    ) -> Result<Option<UserId>, StoreError> {
-        let mut tx = self.begin_write().await?;
-        let Some(row) = sqlx::query(
-            "UPDATE one_time_tokens SET used_at = $1 \
-             WHERE token_hash = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $1 \
-             RETURNING user_id",
-        )
-        .bind(now)
-        .bind(token_hash)
-        .bind(TokenPurpose::PasswordReset.as_str())
-        .fetch_optional(&mut *tx)
-        .await?
-        else {
-            return Ok(None);
-        };
-        let user = UserId::new(row.try_get("user_id")?);
-        set_password_in(&mut tx, user, password_hash, None, now).await?;
-        insert_audit(
-            &mut tx,
-            &AuditEntry {
-                event: "password_reset",
-                actor: None,
-                subject: Some(user),
-                ip,
-                detail: "",
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(Some(user))
-    }
-
-    /// Changes a password as one unit: the hash replaced, every session but `keep` ended, every
-    /// outstanding one-time token voided, and `audit` recorded. Returns how many sessions ended.
-    pub async fn change_password(
-        &self,
-        user: UserId,
-        password_hash: &str,
-        keep: Option<i64>,
-        audit: &AuditEntry<'_>,
-    ) -> Result<u64, StoreError> {
-        let mut tx = self.begin_write().await?;
-        let ended = set_password_in(&mut tx, user, password_hash, keep, now_millis()).await?;
-        insert_audit(&mut tx, audit).await?;
-        tx.commit().await?;
-        Ok(ended)
-    }
-
-    /// Queues a plain-text mail; the sender task delivers it.
-    pub async fn enqueue_mail(
-        &self,
-        to: &str,
-        subject: &str,
-        body: &str,
-    ) -> Result<i64, StoreError> {
-        let mut tx = self.begin_write().await?;
-        let id: i64 = sqlx::query(
-            "INSERT INTO mail_outbox (to_address, subject, body_text, created_at, next_attempt_at) \
-             VALUES ($1, $2, $3, $4, $4) RETURNING id",
-        )
-        .bind(to)
-        .bind(subject)
-        .bind(body)
-        .bind(now_millis())
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get("id")?;
-        tx.commit().await?;
-        Ok(id)
     }
 
     /// Mails due at `now`: not yet sent, failed fewer than `max_attempts` times, and past their
@@ -367,109 +213,196 @@ impl Store {
         max_attempts: i64,
         limit: i64,
     ) -> Result<Vec<OutboxMail>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, to_address, subject, body_text, attempts FROM mail_outbox \
-             WHERE sent_at IS NULL AND attempts < $1 AND next_attempt_at <= $2 \
-             ORDER BY next_attempt_at, id LIMIT $3",
-        )
-        .bind(max_attempts)
-        .bind(now)
-        .bind(limit)
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(OutboxMail {
-                    id: row.try_get("id")?,
-                    to: row.try_get("to_address")?,
-                    subject: row.try_get("subject")?,
-                    body: row.try_get("body_text")?,
-                    attempts: row.try_get("attempts")?,
-                })
-            })
-            .collect()
+        Ok(on!(Pool, &self.pool, |pool| {
+            sqlx::query_as(
+                "SELECT id, to_address, subject, body_text, attempts FROM mail_outbox \
+                 WHERE sent_at IS NULL AND attempts < $1 AND next_attempt_at <= $2 \
+                 ORDER BY next_attempt_at, id LIMIT $3",
+            )
+            .bind(max_attempts)
+            .bind(now)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+}
+
+impl Tx {
+    /// Appends a security event.
+    pub async fn record_audit(&mut self, entry: &AuditEntry<'_>) -> Result<(), StoreError> {
+        on!(TxInner, &mut self.inner, |tx| {
+            sqlx::query(
+                "INSERT INTO audit_log (at, event, actor_id, subject_id, ip, detail) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(now_millis())
+            .bind(entry.event)
+            .bind(entry.actor.map(UserId::get))
+            .bind(entry.subject.map(UserId::get))
+            .bind(entry.ip)
+            .bind(entry.detail)
+            .execute(&mut **tx)
+            .await?;
+        });
+        Ok(())
+    }
+
+    /// Counts one hit in `bucket` for the fixed window starting at `window_start` and returns the
+    /// window's total. Shared by every app node, since it lives in the database.
+    pub async fn hit(&mut self, bucket: &str, window_start: i64) -> Result<i64, StoreError> {
+        let (hits,): (i64,) = on!(TxInner, &mut self.inner, |tx| {
+            sqlx::query_as(
+                "INSERT INTO rate_limits (bucket, window_start, hits) VALUES ($1, $2, 1) \
+                 ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limits.hits + 1 \
+                 RETURNING hits",
+            )
+            .bind(bucket)
+            .bind(window_start)
+            .fetch_one(&mut **tx)
+            .await?
+        });
+        Ok(hits)
+    }
+
+    /// Forgets rate-limit windows that started before `before`.
+    pub async fn prune_rate_limits(&mut self, before: i64) -> Result<u64, StoreError> {
+        Ok(on!(TxInner, &mut self.inner, |tx| {
+            sqlx::query("DELETE FROM rate_limits WHERE window_start < $1")
+                .bind(before)
+                .execute(&mut **tx)
+                .await?
+                .rows_affected()
+        }))
+    }
+
+    /// Stores a one-time token (its hash) for `user`.
+    pub async fn create_token(
+        &mut self,
+        token_hash: &str,
+        purpose: TokenPurpose,
+        user: UserId,
+        payload: &str,
+        expires_at: i64,
+    ) -> Result<(), StoreError> {
+        on!(TxInner, &mut self.inner, |tx| {
+            sqlx::query(
+                "INSERT INTO one_time_tokens \
+                 (token_hash, purpose, user_id, payload, created_at, expires_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(token_hash)
+            .bind(purpose.as_str())
+            .bind(user.get())
+            .bind(payload)
+            .bind(now_millis())
+            .bind(expires_at)
+            .execute(&mut **tx)
+            .await?;
+        });
+        Ok(())
+    }
+
+    /// Uses a one-time token: marks it used if it exists, has this purpose, is unused and unexpired,
+    /// and returns its user and payload. A second use finds nothing (compare-and-set).
+    pub async fn consume_token(
+        &mut self,
+        token_hash: &str,
+        purpose: TokenPurpose,
+        now: i64,
+    ) -> Result<Option<(UserId, String)>, StoreError> {
+        let row: Option<(i64, String)> = on!(TxInner, &mut self.inner, |tx| {
+            sqlx::query_as(
+                "UPDATE one_time_tokens SET used_at = $1 \
+                 WHERE token_hash = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $1 \
+                 RETURNING user_id, payload",
+            )
+            .bind(now)
+            .bind(token_hash)
+            .bind(purpose.as_str())
+            .fetch_optional(&mut **tx)
+            .await?
+        });
+        Ok(row.map(|(user, payload)| (UserId::new(user), payload)))
+    }
+
+    /// The writes of a password change: the new hash, every session but `keep` ended, and every
+    /// outstanding one-time token voided (a reset link mailed earlier must not outlive the password
+    /// it was meant to replace). Returns how many sessions ended.
+    pub async fn change_password(
+        &mut self,
+        user: UserId,
+        password_hash: &str,
+        keep: Option<i64>,
+        now: i64,
+    ) -> Result<u64, StoreError> {
+        self.set_password_hash(user, password_hash).await?;
+        let ended = self.delete_other_sessions(user, keep).await?;
+        on!(TxInner, &mut self.inner, |tx| {
+            sqlx::query(
+                "UPDATE one_time_tokens SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL",
+            )
+            .bind(now)
+            .bind(user.get())
+            .execute(&mut **tx)
+            .await?;
+        });
+        Ok(ended)
+    }
+
+    /// Queues a plain-text mail; the sender task delivers it once this unit commits.
+    pub async fn enqueue_mail(
+        &mut self,
+        to: &str,
+        subject: &str,
+        body: &str,
+    ) -> Result<i64, StoreError> {
+        let (id,): (i64,) = on!(TxInner, &mut self.inner, |tx| {
+            sqlx::query_as(
+                "INSERT INTO mail_outbox (to_address, subject, body_text, created_at, \
+                 next_attempt_at) VALUES ($1, $2, $3, $4, $4) RETURNING id",
+            )
+            .bind(to)
+            .bind(subject)
+            .bind(body)
+            .bind(now_millis())
+            .fetch_one(&mut **tx)
+            .await?
+        });
+        Ok(id)
     }
 
     /// Marks a mail sent. Returns false if it already was (another node got there first).
-    pub async fn mark_mail_sent(&self, id: i64) -> Result<bool, StoreError> {
-        let mut tx = self.begin_write().await?;
-        let done =
+    pub async fn mark_mail_sent(&mut self, id: i64) -> Result<bool, StoreError> {
+        let done = on!(TxInner, &mut self.inner, |tx| {
             sqlx::query("UPDATE mail_outbox SET sent_at = $1 WHERE id = $2 AND sent_at IS NULL")
                 .bind(now_millis())
                 .bind(id)
-                .execute(&mut *tx)
-                .await?;
-        tx.commit().await?;
-        Ok(done.rows_affected() == 1)
+                .execute(&mut **tx)
+                .await?
+                .rows_affected()
+        });
+        Ok(done == 1)
     }
 
     /// Records a failed delivery attempt; the mail is not tried again before `retry_at`.
     pub async fn mark_mail_failed(
-        &self,
+        &mut self,
         id: i64,
         error: &str,
         retry_at: i64,
     ) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "UPDATE mail_outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2 \
-             WHERE id = $3",
-        )
-        .bind(error)
-        .bind(retry_at)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
+        on!(TxInner, &mut self.inner, |tx| {
+            sqlx::query(
+                "UPDATE mail_outbox SET attempts = attempts + 1, last_error = $1, \
+                 next_attempt_at = $2 WHERE id = $3",
+            )
+            .bind(error)
+            .bind(retry_at)
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+        });
         Ok(())
     }
-}
-
-/// Writes an audit entry inside a caller's transaction.
-async fn insert_audit(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    entry: &AuditEntry<'_>,
-) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO audit_log (at, event, actor_id, subject_id, ip, detail) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(now_millis())
-    .bind(entry.event)
-    .bind(entry.actor.map(UserId::get))
-    .bind(entry.subject.map(UserId::get))
-    .bind(entry.ip)
-    .bind(entry.detail)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
-/// The writes of a password change inside a caller's transaction: the new hash, every session but
-/// `keep` ended, every outstanding one-time token voided (a reset link mailed earlier must not
-/// outlive the password it was meant to replace). Returns how many sessions ended.
-async fn set_password_in(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    user: UserId,
-    password_hash: &str,
-    keep: Option<i64>,
-    now: i64,
-) -> Result<u64, StoreError> {
-    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
-        .bind(password_hash)
-        .bind(user.get())
-        .execute(&mut **tx)
-        .await?;
-    let ended = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
-        .bind(user.get())
-        .bind(keep.unwrap_or(-1))
-        .execute(&mut **tx)
-        .await?
-        .rows_affected();
-    sqlx::query("UPDATE one_time_tokens SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
-        .bind(now)
-        .bind(user.get())
-        .execute(&mut **tx)
-        .await?;
-    Ok(ended)
 }

@@ -2,12 +2,29 @@
 //!
 //! PostgreSQL tests use the server named by `LORE_TEST_POSTGRES_URL` (default: the one these machines
 //! run at 127.0.0.1:5432, database `test`) and create a database of their own per test, dropped by
-//! [`TestDb::cleanup`]. When that server cannot be reached the PostgreSQL half is skipped with a notice,
+//! [`TestDb::cleanup`] or, when a test panics first, by `Drop`. When that server cannot be reached the PostgreSQL half is skipped with a notice,
 //! unless `CI=true` or `LORE_TEST_POSTGRES_URL` is set: then the test fails, so CI never passes by
 //! silently testing one backend.
 
+use crate::db::Pool;
 use crate::{Backend, Store};
-use sqlx::{AnyConnection, AssertSqlSafe, Connection, Executor};
+use sqlx::{AssertSqlSafe, Connection, Executor, PgConnection};
+
+/// Runs one store write as a unit of work of its own, committed when it succeeds (and rolled back
+/// when it fails, releasing SQLite's write lock at once):
+/// `store::write_alone!(db.store, |tx| tx.create_user(&user).await)`.
+#[macro_export]
+macro_rules! write_alone {
+    ($store:expr, |$tx:ident| $call:expr) => {{
+        let mut $tx = $store.begin().await.expect("begin a unit of work");
+        let out = $call;
+        match &out {
+            Ok(_) => $tx.commit().await.expect("commit"),
+            Err(_) => $tx.rollback().await.expect("roll back"),
+        }
+        out
+    }};
+}
 
 const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
 
@@ -17,12 +34,18 @@ pub struct TestDb {
     pub store: Store,
     /// Its URL, for spawning an app against it.
     pub url: String,
-    owner: Owner,
+    owner: Option<Owner>,
 }
 
 enum Owner {
-    Sqlite(tempfile::TempDir),
-    Postgres { admin_url: String, name: String },
+    /// The folder holding the file, removed when dropped.
+    Sqlite {
+        _folder: tempfile::TempDir,
+    },
+    Postgres {
+        admin_url: String,
+        name: String,
+    },
 }
 
 impl TestDb {
@@ -35,7 +58,7 @@ impl TestDb {
         TestDb {
             store,
             url,
-            owner: Owner::Sqlite(dir),
+            owner: Some(Owner::Sqlite { _folder: dir }),
         }
     }
 
@@ -45,8 +68,7 @@ impl TestDb {
         let configured = std::env::var("LORE_TEST_POSTGRES_URL").ok();
         let required = configured.is_some() || std::env::var("CI").is_ok_and(|v| v == "true");
         let admin_url = configured.unwrap_or_else(|| DEFAULT_POSTGRES_URL.to_owned());
-        sqlx::any::install_default_drivers();
-        let mut admin = match AnyConnection::connect(&admin_url).await {
+        let mut admin = match PgConnection::connect(&admin_url).await {
             Ok(conn) => conn,
             Err(err) if !required => {
                 eprintln!("PostgreSQL unreachable at {admin_url} ({err}); skipping its half");
@@ -66,7 +88,7 @@ impl TestDb {
         Some(TestDb {
             store,
             url,
-            owner: Owner::Postgres { admin_url, name },
+            owner: Some(Owner::Postgres { admin_url, name }),
         })
     }
 
@@ -82,19 +104,154 @@ impl TestDb {
         self.store.backend()
     }
 
-    /// Closes the pool and removes the database.
-    pub async fn cleanup(self) {
-        self.store.close().await;
-        match self.owner {
-            Owner::Sqlite(dir) => drop(dir),
-            Owner::Postgres { admin_url, name } => {
-                if let Ok(mut admin) = AnyConnection::connect(&admin_url).await {
-                    let drop_sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-                    admin.execute(AssertSqlSafe(drop_sql)).await.ok();
-                    admin.close().await.ok();
+    /// Makes every `op` (`INSERT`, `UPDATE` or `DELETE`) on `table` fail, with a trigger, until
+    /// [`TestDb::heal`]: a real database error in the middle of a use case, for proving that its
+    /// unit of work leaves nothing behind. Each row the statement touches raises, so the statement
+    /// must touch one.
+    pub async fn break_writes(&self, op: &str, table: &str) {
+        let name = format!("lore_test_fail_{}_{table}", op.to_lowercase());
+        match &self.store.pool {
+            Pool::Sqlite(pool) => {
+                let sql = format!(
+                    "CREATE TRIGGER {name} BEFORE {op} ON {table} \
+                     BEGIN SELECT RAISE(ABORT, 'injected failure'); END"
+                );
+                pool.execute(AssertSqlSafe(sql))
+                    .await
+                    .expect("create trigger");
+            }
+            Pool::Postgres(pool) => {
+                pool.execute(
+                    "CREATE OR REPLACE FUNCTION lore_test_fail() RETURNS trigger LANGUAGE plpgsql \
+                     AS $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$",
+                )
+                .await
+                .expect("create function");
+                let sql = format!(
+                    "CREATE TRIGGER {name} BEFORE {op} ON {table} \
+                     FOR EACH ROW EXECUTE FUNCTION lore_test_fail()"
+                );
+                pool.execute(AssertSqlSafe(sql))
+                    .await
+                    .expect("create trigger");
+            }
+        }
+    }
+
+    /// Removes what [`TestDb::break_writes`] set up for `op` on `table`.
+    pub async fn heal(&self, op: &str, table: &str) {
+        let name = format!("lore_test_fail_{}_{table}", op.to_lowercase());
+        let sql = match self.backend() {
+            Backend::Sqlite => format!("DROP TRIGGER {name}"),
+            Backend::Postgres => format!("DROP TRIGGER {name} ON {table}"),
+        };
+        let dropped = match &self.store.pool {
+            Pool::Sqlite(pool) => pool.execute(AssertSqlSafe(sql)).await.map(drop),
+            Pool::Postgres(pool) => pool.execute(AssertSqlSafe(sql)).await.map(drop),
+        };
+        dropped.expect("drop trigger");
+    }
+
+    /// Every row of every table but the rate-limit counters (which count attempts on purpose,
+    /// whatever becomes of them) and sqlx's bookkeeping, as text: two snapshots are equal exactly
+    /// when a use case left the data as it found it.
+    pub async fn snapshot(&self) -> String {
+        const SKIP: [&str; 2] = ["rate_limits", "_sqlx_migrations"];
+        let mut out = String::new();
+        match &self.store.pool {
+            Pool::Sqlite(pool) => {
+                let tables: Vec<(String,)> = sqlx::query_as(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' \
+                     AND name NOT LIKE 'sqlite_%' ORDER BY name",
+                )
+                .fetch_all(pool)
+                .await
+                .expect("list tables");
+                for (table,) in tables
+                    .into_iter()
+                    .filter(|(t,)| !SKIP.contains(&t.as_str()))
+                {
+                    let columns: Vec<(String,)> =
+                        sqlx::query_as("SELECT name FROM pragma_table_info($1) ORDER BY cid")
+                            .bind(&table)
+                            .fetch_all(pool)
+                            .await
+                            .expect("list columns");
+                    let pairs: Vec<String> = columns
+                        .iter()
+                        .map(|(c,)| format!("'{c}', quote({c})"))
+                        .collect();
+                    let sql = format!(
+                        "SELECT json_object({}) FROM {table} ORDER BY rowid",
+                        pairs.join(", ")
+                    );
+                    let rows: Vec<(String,)> = sqlx::query_as(AssertSqlSafe(sql))
+                        .fetch_all(pool)
+                        .await
+                        .expect("read table");
+                    out.push_str(&format!("{table}: {rows:?}\n"));
+                }
+            }
+            Pool::Postgres(pool) => {
+                let tables: Vec<(String,)> = sqlx::query_as(
+                    "SELECT table_name::TEXT FROM information_schema.tables \
+                     WHERE table_schema = 'public' ORDER BY table_name",
+                )
+                .fetch_all(pool)
+                .await
+                .expect("list tables");
+                for (table,) in tables
+                    .into_iter()
+                    .filter(|(t,)| !SKIP.contains(&t.as_str()))
+                {
+                    let sql = format!(
+                        "SELECT coalesce(json_agg(t ORDER BY t::TEXT)::TEXT, '[]') \
+                         FROM {table} t"
+                    );
+                    let (rows,): (String,) = sqlx::query_as(AssertSqlSafe(sql))
+                        .fetch_one(pool)
+                        .await
+                        .expect("read table");
+                    out.push_str(&format!("{table}: {rows}\n"));
                 }
             }
         }
+        out
+    }
+
+    /// Closes the pool and removes the database.
+    pub async fn cleanup(mut self) {
+        self.store.close().await;
+        if let Some(Owner::Postgres { admin_url, name }) = self.owner.take() {
+            drop_database(&admin_url, &name).await;
+        }
+    }
+}
+
+impl Drop for TestDb {
+    /// A test that panicked never reached `cleanup`: drop its PostgreSQL database anyway, from a
+    /// thread of its own (this may run inside an async test, which must not block on itself).
+    fn drop(&mut self) {
+        if let Some(Owner::Postgres { admin_url, name }) = self.owner.take() {
+            let dropped = std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build();
+                if let Ok(runtime) = runtime {
+                    runtime.block_on(drop_database(&admin_url, &name));
+                }
+            });
+            dropped.join().ok();
+        }
+    }
+}
+
+/// Removes a test database, ending whatever connections it still has.
+async fn drop_database(admin_url: &str, name: &str) {
+    if let Ok(mut admin) = PgConnection::connect(admin_url).await {
+        let drop_sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+        admin.execute(AssertSqlSafe(drop_sql)).await.ok();
+        admin.close().await.ok();
     }
 }
 

@@ -4,6 +4,8 @@ use domain::{Email, Role};
 use store::testing::TestDb;
 use store::{AuditEntry, NewSession, NewUser, Store, StoreError, TokenPurpose};
 
+use store::write_alone as write;
+
 fn email(s: &str) -> Email {
     Email::parse(s).unwrap()
 }
@@ -15,14 +17,14 @@ async fn account(
     name: &str,
     hash: &str,
 ) -> Result<domain::UserId, StoreError> {
-    store
+    write!(store, |tx| tx
         .create_user(&NewUser {
             email: address.clone(),
             display_name: name.to_owned(),
             role: Role::Learner,
             password_hash: Some(hash.to_owned()),
         })
-        .await
+        .await)
 }
 
 #[tokio::test]
@@ -48,16 +50,16 @@ async fn accounts_have_credentials_and_case_blind_emails() {
             "{:?}",
             db.backend()
         );
-        db.store.set_password_hash(id, "$new").await.unwrap();
-        db.store.set_display_name(id, "Annie").await.unwrap();
+        write!(db.store, |tx| tx.set_password_hash(id, "$new").await).unwrap();
+        write!(db.store, |tx| tx.set_display_name(id, "Annie").await).unwrap();
         let user = db.store.user(id).await.unwrap().unwrap();
         assert_eq!(
             (user.display_name.as_str(), user.has_avatar),
             ("Annie", false)
         );
-        assert!(db.store.become_author(id).await.unwrap());
+        assert!(write!(db.store, |tx| tx.become_author(id).await).unwrap());
         assert!(
-            !db.store.become_author(id).await.unwrap(),
+            !write!(db.store, |tx| tx.become_author(id).await).unwrap(),
             "only learners become authors"
         );
         let found = db.store.search_users("annie", 10).await.unwrap();
@@ -74,7 +76,7 @@ async fn sessions_live_in_the_database_and_disabling_ends_them() {
             .await
             .unwrap();
         for (hash, now) in [("aa", 1_000), ("bb", 2_000)] {
-            db.store
+            write!(db.store, |tx| tx
                 .create_session(&NewSession {
                     token_hash: hash,
                     user: id,
@@ -82,16 +84,16 @@ async fn sessions_live_in_the_database_and_disabling_ends_them() {
                     user_agent: "UA",
                     ip: "127.0.0.1",
                 })
-                .await
-                .unwrap();
+                .await)
+            .unwrap();
         }
         let found = db.store.session("aa").await.unwrap().unwrap();
         assert_eq!(
             (found.user, found.role, found.last_seen_at),
             (id, Role::Learner, 1_000)
         );
-        db.store.touch_session(found.id, 5_000).await.unwrap();
-        db.store.touch_session(found.id, 4_000).await.unwrap();
+        write!(db.store, |tx| tx.touch_session(found.id, 5_000).await).unwrap();
+        write!(db.store, |tx| tx.touch_session(found.id, 4_000).await).unwrap();
         assert_eq!(
             db.store.session("aa").await.unwrap().unwrap().last_seen_at,
             5_000,
@@ -103,14 +105,14 @@ async fn sessions_live_in_the_database_and_disabling_ends_them() {
             vec![5_000, 2_000]
         );
         assert_eq!(
-            db.store
+            write!(db.store, |tx| tx
                 .delete_other_sessions(id, Some(found.id))
-                .await
-                .unwrap(),
+                .await)
+            .unwrap(),
             1
         );
         assert!(db.store.session("bb").await.unwrap().is_none());
-        assert!(db.store.set_disabled(id, true).await.unwrap());
+        assert!(write!(db.store, |tx| tx.set_disabled(id, true).await).unwrap());
         assert!(
             db.store.session("aa").await.unwrap().is_none(),
             "{:?}",
@@ -134,11 +136,11 @@ async fn one_time_tokens_work_once_and_expire() {
         let id = account(&db.store, &email("t@example.com"), "T", "$h")
             .await
             .unwrap();
-        db.store
+        write!(db.store, |tx| tx
             .create_token("t1", TokenPurpose::PasswordReset, id, "", 10_000)
-            .await
-            .unwrap();
-        db.store
+            .await)
+        .unwrap();
+        write!(db.store, |tx| tx
             .create_token(
                 "t2",
                 TokenPurpose::EmailChange,
@@ -146,37 +148,37 @@ async fn one_time_tokens_work_once_and_expire() {
                 "new@example.com",
                 10_000,
             )
-            .await
-            .unwrap();
+            .await)
+        .unwrap();
         assert!(
-            db.store
+            write!(db.store, |tx| tx
                 .consume_token("t1", TokenPurpose::EmailChange, 1)
-                .await
-                .unwrap()
-                .is_none(),
+                .await)
+            .unwrap()
+            .is_none(),
             "purpose"
         );
         assert_eq!(
-            db.store
+            write!(db.store, |tx| tx
                 .consume_token("t1", TokenPurpose::PasswordReset, 1)
-                .await
-                .unwrap(),
+                .await)
+            .unwrap(),
             Some((id, String::new()))
         );
         assert!(
-            db.store
+            write!(db.store, |tx| tx
                 .consume_token("t1", TokenPurpose::PasswordReset, 2)
-                .await
-                .unwrap()
-                .is_none(),
+                .await)
+            .unwrap()
+            .is_none(),
             "once"
         );
         assert!(
-            db.store
+            write!(db.store, |tx| tx
                 .consume_token("t2", TokenPurpose::EmailChange, 10_000)
-                .await
-                .unwrap()
-                .is_none(),
+                .await)
+            .unwrap()
+            .is_none(),
             "expired"
         );
         db.cleanup().await;
@@ -187,15 +189,21 @@ async fn one_time_tokens_work_once_and_expire() {
 async fn rate_limit_windows_count_and_prune() {
     for db in TestDb::every_backend().await {
         for expected in 1..=3 {
-            assert_eq!(db.store.hit("login:a", 60_000).await.unwrap(), expected);
+            assert_eq!(
+                write!(db.store, |tx| tx.hit("login:a", 60_000).await).unwrap(),
+                expected
+            );
         }
         assert_eq!(db.store.hits("login:a", 60_000).await.unwrap(), 3);
         assert_eq!(
-            db.store.hit("login:a", 120_000).await.unwrap(),
+            write!(db.store, |tx| tx.hit("login:a", 120_000).await).unwrap(),
             1,
             "a new window"
         );
-        assert_eq!(db.store.prune_rate_limits(100_000).await.unwrap(), 1);
+        assert_eq!(
+            write!(db.store, |tx| tx.prune_rate_limits(100_000).await).unwrap(),
+            1
+        );
         assert_eq!(db.store.hits("login:a", 60_000).await.unwrap(), 0);
         db.cleanup().await;
     }
@@ -204,21 +212,19 @@ async fn rate_limit_windows_count_and_prune() {
 #[tokio::test]
 async fn the_outbox_and_the_audit_log_record_in_order() {
     for db in TestDb::every_backend().await {
-        let a = db
-            .store
+        let a = write!(db.store, |tx| tx
             .enqueue_mail("x@example.com", "One", "body")
-            .await
-            .unwrap();
-        let b = db
-            .store
+            .await)
+        .unwrap();
+        let b = write!(db.store, |tx| tx
             .enqueue_mail("y@example.com", "Two", "body")
-            .await
-            .unwrap();
+            .await)
+        .unwrap();
         let now = store::now_millis();
-        db.store
+        write!(db.store, |tx| tx
             .mark_mail_failed(a, "refused", now + 30_000)
-            .await
-            .unwrap();
+            .await)
+        .unwrap();
         let ids = |mails: Vec<store::OutboxMail>| {
             mails.iter().map(|m| (m.id, m.attempts)).collect::<Vec<_>>()
         };
@@ -237,10 +243,13 @@ async fn the_outbox_and_the_audit_log_record_in_order() {
             1,
             "given up after max attempts"
         );
-        assert!(db.store.mark_mail_sent(b).await.unwrap());
-        assert!(!db.store.mark_mail_sent(b).await.unwrap(), "sent once");
+        assert!(write!(db.store, |tx| tx.mark_mail_sent(b).await).unwrap());
+        assert!(
+            !write!(db.store, |tx| tx.mark_mail_sent(b).await).unwrap(),
+            "sent once"
+        );
         for event in ["sign_in", "sign_out"] {
-            db.store
+            write!(db.store, |tx| tx
                 .record_audit(&AuditEntry {
                     event,
                     actor: None,
@@ -248,8 +257,8 @@ async fn the_outbox_and_the_audit_log_record_in_order() {
                     ip: "::1",
                     detail: "",
                 })
-                .await
-                .unwrap();
+                .await)
+            .unwrap();
         }
         let page = |filter: store::AuditFilter| {
             let store = db.store.clone();
@@ -306,11 +315,11 @@ async fn avatars_are_stored_as_bytes() {
             .await
             .unwrap();
         assert!(db.store.avatar(id).await.unwrap().is_none());
-        db.store
+        write!(db.store, |tx| tx
             .set_avatar(id, &[0x89, b'P', b'N', b'G', 0, 255])
-            .await
-            .unwrap();
-        db.store.set_avatar(id, &[1, 2, 3]).await.unwrap();
+            .await)
+        .unwrap();
+        write!(db.store, |tx| tx.set_avatar(id, &[1, 2, 3]).await).unwrap();
         assert_eq!(
             db.store.avatar(id).await.unwrap().unwrap().0,
             vec![1, 2, 3],
@@ -343,7 +352,9 @@ async fn look_alike_emails_are_taken_too() {
             .await
             .unwrap();
         assert!(matches!(
-            db.store.set_email(other, &email("ECO@example.com")).await,
+            write!(db.store, |tx| tx
+                .set_email(other, &email("ECO@example.com"))
+                .await),
             Err(StoreError::Conflict(_))
         ));
         assert!(
@@ -365,12 +376,12 @@ async fn a_reset_uses_its_token_and_voids_the_others_in_one_unit() {
             .unwrap();
         let now = store::now_millis();
         for token in ["t1", "t2"] {
-            db.store
+            write!(db.store, |tx| tx
                 .create_token(token, TokenPurpose::PasswordReset, id, "", now + 60_000)
-                .await
-                .unwrap();
+                .await)
+            .unwrap();
         }
-        db.store
+        write!(db.store, |tx| tx
             .create_session(&NewSession {
                 token_hash: "s1",
                 user: id,
@@ -378,8 +389,8 @@ async fn a_reset_uses_its_token_and_voids_the_others_in_one_unit() {
                 user_agent: "",
                 ip: "",
             })
-            .await
-            .unwrap();
+            .await)
+        .unwrap();
         assert_eq!(
             db.store
                 .live_tokens(id, TokenPurpose::PasswordReset, now)
@@ -393,20 +404,31 @@ async fn a_reset_uses_its_token_and_voids_the_others_in_one_unit() {
                 .await
                 .unwrap()
         );
-        assert_eq!(
-            db.store
-                .reset_password("nope", "$new", now, "::1")
+        // The reset use case's unit: use the token, change the password, audit; together.
+        let reset = |token: &'static str, hash: &'static str| {
+            let store = db.store.clone();
+            async move {
+                let mut tx = store.begin().await.unwrap();
+                let (user, _) = tx
+                    .consume_token(token, TokenPurpose::PasswordReset, now)
+                    .await
+                    .unwrap()?;
+                tx.change_password(user, hash, None, now).await.unwrap();
+                tx.record_audit(&AuditEntry {
+                    event: "password_reset",
+                    actor: None,
+                    subject: Some(user),
+                    ip: "::1",
+                    detail: "",
+                })
                 .await
-                .unwrap(),
-            None
-        );
-        assert_eq!(
-            db.store
-                .reset_password("t1", "$new", now, "::1")
-                .await
-                .unwrap(),
-            Some(id)
-        );
+                .unwrap();
+                tx.commit().await.unwrap();
+                Some(user)
+            }
+        };
+        assert_eq!(reset("nope", "$new").await, None);
+        assert_eq!(reset("t1", "$new").await, Some(id));
         let creds = db.store.credentials_by_id(id).await.unwrap().unwrap();
         assert_eq!(creds.password_hash.as_deref(), Some("$new"));
         assert!(db.store.list_sessions(id).await.unwrap().is_empty());
@@ -419,13 +441,7 @@ async fn a_reset_uses_its_token_and_voids_the_others_in_one_unit() {
             "the other link is void ({:?})",
             db.backend()
         );
-        assert_eq!(
-            db.store
-                .reset_password("t2", "$evil", now, "::1")
-                .await
-                .unwrap(),
-            None
-        );
+        assert_eq!(reset("t2", "$evil").await, None);
         let log = db.store.audit_page(&Default::default(), 5).await.unwrap();
         assert_eq!(log[0].event, "password_reset");
         assert_eq!(log[0].subject, Some(id));

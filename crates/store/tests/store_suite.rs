@@ -9,24 +9,26 @@ use store::{
     CourseFilter, NewCategory, NewChapter, NewCourse, NewLesson, NewUser, Store, StoreError,
 };
 
+use store::write_alone as write;
+
 fn slug(s: &str) -> Slug {
     Slug::parse(s).unwrap()
 }
 
 async fn author(store: &Store, email: &str) -> UserId {
-    store
+    write!(store, |tx| tx
         .create_user(&NewUser {
             email: Email::parse(email).unwrap(),
             display_name: "Ada".into(),
             role: Role::Author,
             password_hash: None,
         })
-        .await
-        .unwrap()
+        .await)
+    .unwrap()
 }
 
 async fn category(store: &Store, s: &str, position: i64) -> domain::CategoryId {
-    store
+    write!(store, |tx| tx
         .upsert_category(&NewCategory {
             slug: slug(s),
             name: LocalizedText {
@@ -35,8 +37,8 @@ async fn category(store: &Store, s: &str, position: i64) -> domain::CategoryId {
             },
             position,
         })
-        .await
-        .unwrap()
+        .await)
+    .unwrap()
 }
 
 fn course(
@@ -126,8 +128,7 @@ async fn categories_upsert_by_slug_and_list_in_order() {
     for db in TestDb::every_backend().await {
         let b = category(&db.store, "b", 2).await;
         let a = category(&db.store, "a", 1).await;
-        let again = db
-            .store
+        let again = write!(db.store, |tx| tx
             .upsert_category(&NewCategory {
                 slug: slug("b"),
                 name: LocalizedText {
@@ -136,8 +137,8 @@ async fn categories_upsert_by_slug_and_list_in_order() {
                 },
                 position: 0,
             })
-            .await
-            .unwrap();
+            .await)
+        .unwrap();
         assert_eq!(again, b, "{:?}", db.backend());
         let listed = db.store.list_categories().await.unwrap();
         assert_eq!(listed.iter().map(|c| c.id).collect::<Vec<_>>(), vec![b, a]);
@@ -150,15 +151,14 @@ async fn categories_upsert_by_slug_and_list_in_order() {
 async fn emails_are_unique_regardless_of_case() {
     for db in TestDb::every_backend().await {
         let id = author(&db.store, "ada@example.com").await;
-        let again = db
-            .store
+        let again = write!(db.store, |tx| tx
             .create_user(&NewUser {
                 email: Email::parse("ADA@example.com").unwrap(),
                 display_name: "Other".into(),
                 role: Role::Learner,
                 password_hash: None,
             })
-            .await;
+            .await);
         assert!(
             matches!(again, Err(StoreError::Conflict(_))),
             "{:?}: {again:?}",
@@ -166,22 +166,25 @@ async fn emails_are_unique_regardless_of_case() {
         );
         let found = db
             .store
-            .user_by_email(&Email::parse("Ada@Example.com").unwrap())
+            .credentials(&Email::parse("Ada@Example.com").unwrap())
             .await
-            .unwrap();
+            .unwrap()
+            .map(|c| (c.id, c.role));
         assert_eq!(found, Some((id, Role::Author)));
-        assert!(db.store.set_user_role(id, Role::Admin).await.unwrap());
+        assert!(write!(db.store, |tx| tx.set_user_role(id, Role::Admin).await).unwrap());
         assert!(
-            !db.store
+            !write!(db.store, |tx| tx
                 .set_user_role(UserId::new(id.get() + 1000), Role::Admin)
-                .await
-                .unwrap()
+                .await)
+            .unwrap()
         );
         let found = db
             .store
-            .user_by_email(&Email::parse("ada@example.com").unwrap())
-            .await;
-        assert_eq!(found.unwrap(), Some((id, Role::Admin)));
+            .credentials(&Email::parse("ada@example.com").unwrap())
+            .await
+            .unwrap()
+            .map(|c| (c.id, c.role));
+        assert_eq!(found, Some((id, Role::Admin)));
         db.cleanup().await;
     }
 }
@@ -191,11 +194,10 @@ async fn a_course_round_trips_with_its_outline() {
     for db in TestDb::every_backend().await {
         let who = author(&db.store, "a@example.com").await;
         let cat = category(&db.store, "code", 1).await;
-        let id = db
-            .store
+        let id = write!(db.store, |tx| tx
             .create_course(&course("rust", who, cat, CourseStatus::Published))
-            .await
-            .unwrap();
+            .await)
+        .unwrap();
         let detail = db
             .store
             .published_course(&slug("rust"))
@@ -247,10 +249,10 @@ async fn only_published_courses_are_public() {
             ("draft", code, CourseStatus::Draft),
             ("waiting", code, CourseStatus::InReview),
         ] {
-            db.store
+            write!(db.store, |tx| tx
                 .create_course(&course(s, who, cat, status))
-                .await
-                .unwrap();
+                .await)
+            .unwrap();
         }
         assert_eq!(db.store.count_courses().await.unwrap(), 4);
         let all = db
@@ -310,14 +312,13 @@ async fn a_duplicate_slug_is_a_conflict_and_leaves_nothing_behind() {
     for db in TestDb::every_backend().await {
         let who = author(&db.store, "a@example.com").await;
         let cat = category(&db.store, "code", 1).await;
-        db.store
+        write!(db.store, |tx| tx
             .create_course(&course("same", who, cat, CourseStatus::Published))
-            .await
-            .unwrap();
-        let again = db
-            .store
+            .await)
+        .unwrap();
+        let again = write!(db.store, |tx| tx
             .create_course(&course("same", who, cat, CourseStatus::Draft))
-            .await;
+            .await);
         assert!(
             matches!(again, Err(StoreError::Conflict(_))),
             "{:?}: {again:?}",
@@ -333,13 +334,13 @@ async fn search_matches_any_case_and_treats_wildcards_literally() {
     for db in TestDb::every_backend().await {
         let who = author(&db.store, "a@example.com").await;
         let cat = category(&db.store, "code", 1).await;
-        db.store
+        write!(db.store, |tx| tx
             .create_course(&course("rust", who, cat, CourseStatus::Published))
-            .await
-            .unwrap();
+            .await)
+        .unwrap();
         let mut other = course("plain", who, cat, CourseStatus::Published);
         other.subtitle = "nothing special".into();
-        db.store.create_course(&other).await.unwrap();
+        write!(db.store, |tx| tx.create_course(&other).await).unwrap();
         let hits = db
             .store
             .search_published_courses("TITLE OF RUST", 10)

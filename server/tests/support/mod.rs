@@ -47,6 +47,27 @@ impl TestApp {
         apps
     }
 
+    /// Lore on a fresh PostgreSQL database, or `None` when the server is unreachable and not
+    /// required (see `store::testing`).
+    pub async fn postgres() -> Option<TestApp> {
+        Some(TestApp::on(TestDb::postgres().await?).await)
+    }
+
+    /// A second Lore node on this one's database, as a load balancer would put beside it. The
+    /// database stays owned by `self`.
+    pub async fn second_node(&self) -> TestApp {
+        let url = self
+            .db
+            .as_ref()
+            .expect("the first node owns a database")
+            .url
+            .clone();
+        TestApp::build(None, url, "http://127.0.0.1", |settings| {
+            settings.seed_demo = false;
+        })
+        .await
+    }
+
     async fn on(db: TestDb) -> TestApp {
         TestApp::with(db, "http://127.0.0.1", |_| {}).await
     }
@@ -63,12 +84,22 @@ impl TestApp {
     }
 
     async fn with(db: TestDb, public_url: &str, configure: impl FnOnce(&mut Settings)) -> TestApp {
+        let url = db.url.clone();
+        TestApp::build(Some(db), url, public_url, configure).await
+    }
+
+    async fn build(
+        db: Option<TestDb>,
+        database_url: String,
+        public_url: &str,
+        configure: impl FnOnce(&mut Settings),
+    ) -> TestApp {
         if std::env::var_os("LORE_TEST_LOG").is_some() {
             server::telemetry::init(Environment::Development);
         }
         let data_dir = tempfile::tempdir().expect("temporary data folder");
         let mut settings = Settings {
-            database_url: SecretString::from(db.url.clone()),
+            database_url: SecretString::from(database_url),
             bind: "127.0.0.1:0".parse().expect("address"),
             data_dir: data_dir.path().to_owned(),
             secret_key: SecretString::from("t".repeat(64)),
@@ -108,7 +139,7 @@ impl TestApp {
             services,
             shutdown: Some(tx),
             server: Some(server),
-            db: Some(db),
+            db,
             data_dir,
         }
     }
@@ -228,6 +259,17 @@ impl TestApp {
             response.status()
         );
         session_cookie(&response).expect("a session cookie")
+    }
+
+    /// The account a session token belongs to.
+    pub async fn user_id(&self, cookie: &str) -> domain::UserId {
+        self.services
+            .authenticate(cookie)
+            .await
+            .expect("authenticate")
+            .expect("a live session")
+            .actor
+            .id
     }
 
     /// Signs in and returns the new session token.
