@@ -29,6 +29,11 @@ if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
   cargo install --locked --debug cargo-leptos --version "$CARGO_LEPTOS_VERSION"
 fi
 
+if $want_test && ! cargo nextest --version >/dev/null 2>&1; then
+  step "installing cargo-nextest (the test runner; about 5 minutes on 2 cores, once)"
+  cargo install --locked --debug cargo-nextest
+fi
+
 if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
   step "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION"
   # Not --locked: the CLI's own lock file pins crates that no longer build with this toolchain.

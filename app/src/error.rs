@@ -130,7 +130,7 @@ impl AppError {
                 )
             }
             ServiceError::Unavailable(source) => {
-                tracing::error!(error = %cause_chain(&source), "service unavailable");
+                tracing::error!(error = %services::cause_chain(&source), "service unavailable");
                 (StatusCode::SERVICE_UNAVAILABLE, AppError::Unavailable)
             }
         };
@@ -167,16 +167,4 @@ pub fn set_status(status: http::StatusCode) {
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(status);
     }
-}
-
-#[cfg(feature = "ssr")]
-fn cause_chain(err: &dyn std::error::Error) -> String {
-    let mut text = err.to_string();
-    let mut source = err.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }

@@ -63,7 +63,7 @@ pub async fn session_layer(
             }
             Ok(None) => {}
             Err(err) => {
-                tracing::warn!(error = %err, "session lookup failed; treating as signed out")
+                tracing::warn!(error = %services::cause_chain(&err), "session lookup failed; treating as signed out")
             }
         }
         request.extensions_mut().insert(SessionToken(token));

@@ -6,9 +6,8 @@
 use anyhow::Context;
 use figment::Figment;
 use figment::providers::{Env, Format, Toml};
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 use serde::Deserialize;
-use std::io::Write;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -32,10 +31,8 @@ pub struct Config {
     pub database_url: Option<SecretString>,
     /// Address to listen on.
     pub bind: SocketAddr,
-    /// Where Lore keeps its files (the SQLite database, the generated secret key).
+    /// Where Lore keeps its files (the SQLite database, uploaded media).
     pub data_dir: PathBuf,
-    /// Key for signing tokens; generated into `<data_dir>/secret.key` on first start when unset.
-    pub secret_key: Option<SecretString>,
     /// Development or production.
     pub env: Environment,
     /// Seed the demo catalog at start when the database has no courses.
@@ -74,7 +71,6 @@ impl Default for Config {
             database_url: None,
             bind: SocketAddr::from(([127, 0, 0, 1], 3000)),
             data_dir: PathBuf::from("data"),
-            secret_key: None,
             env: Environment::Development,
             seed_demo: false,
             site_root: std::env::var_os("LEPTOS_SITE_ROOT")
@@ -95,11 +91,10 @@ impl Default for Config {
 impl Config {
     /// The settings `LORE_*` variables may set. Other `LORE_*` variables (test tooling's, say) are
     /// not configuration and are left alone, while an unknown key in the file is an error.
-    const KEYS: [&'static str; 16] = [
+    const KEYS: [&'static str; 15] = [
         "database_url",
         "bind",
         "data_dir",
-        "secret_key",
         "env",
         "seed_demo",
         "site_root",
@@ -147,14 +142,6 @@ impl Config {
                 self.data_dir.join("lore.db").display()
             )),
         };
-        let secret_key = match self.secret_key {
-            Some(key) => key,
-            None => load_or_create_secret_key(&self.data_dir)?,
-        };
-        anyhow::ensure!(
-            secret_key.expose_secret().len() >= 32,
-            "LORE_SECRET_KEY must be at least 32 characters"
-        );
         let public_url = self
             .public_url
             .unwrap_or_else(|| format!("http://{}", self.bind))
@@ -187,7 +174,6 @@ impl Config {
             mail_from: self.mail_from,
             bind: self.bind,
             data_dir: self.data_dir,
-            secret_key,
             env: self.env,
             seed_demo: self.seed_demo,
             site_root: self.site_root,
@@ -212,8 +198,6 @@ pub struct Settings {
     pub bind: SocketAddr,
     /// Where Lore keeps its files.
     pub data_dir: PathBuf,
-    /// Key for signing tokens.
-    pub secret_key: SecretString,
     /// Development or production.
     pub env: Environment,
     /// Seed the demo catalog into an empty database at start.
@@ -264,26 +248,6 @@ impl Settings {
     }
 }
 
-const SECRET_KEY_FILE: &str = "secret.key";
-
-fn load_or_create_secret_key(data_dir: &Path) -> anyhow::Result<SecretString> {
-    let path = data_dir.join(SECRET_KEY_FILE);
-    if path.exists() {
-        let key = std::fs::read_to_string(&path)
-            .with_context(|| format!("reading {}", path.display()))?;
-        return Ok(SecretString::from(key.trim().to_owned()));
-    }
-    let key = hex::encode(rand::random::<[u8; 32]>());
-    let mut file = std::fs::OpenOptions::new();
-    file.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut file, 0o600);
-    file.open(&path)
-        .and_then(|mut f| f.write_all(key.as_bytes()))
-        .with_context(|| format!("writing {}", path.display()))?;
-    Ok(SecretString::from(key))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -294,7 +258,6 @@ mod tests {
             database_url: SecretString::from("postgres://u:hunter2@h/db".to_owned()),
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             data_dir: PathBuf::from("x"),
-            secret_key: SecretString::from("k".repeat(64)),
             env: Environment::Production,
             seed_demo: false,
             site_root: PathBuf::from("site"),
@@ -308,17 +271,7 @@ mod tests {
         };
         let printed = format!("{settings:?}");
         assert!(!printed.contains("hunter2"));
-        assert!(!printed.contains(&"k".repeat(64)));
         assert!(!printed.contains("smtp-pass"));
-    }
-
-    #[test]
-    fn the_secret_key_is_generated_once_and_kept() {
-        let dir = tempfile::tempdir().unwrap();
-        let first = load_or_create_secret_key(dir.path()).unwrap();
-        let second = load_or_create_secret_key(dir.path()).unwrap();
-        assert_eq!(first.expose_secret(), second.expose_secret());
-        assert_eq!(first.expose_secret().len(), 64);
     }
 
     #[test]

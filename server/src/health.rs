@@ -19,7 +19,7 @@ pub async fn readyz(State(services): State<Services>) -> (StatusCode, &'static s
         Ok(Ok(true)) => (StatusCode::OK, "ready"),
         Ok(Ok(false)) => (StatusCode::SERVICE_UNAVAILABLE, "migrations pending"),
         Ok(Err(err)) => {
-            tracing::warn!(error = %err, "readiness check failed");
+            tracing::warn!(error = %services::cause_chain(&err), "readiness check failed");
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
         }
         Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database timed out"),

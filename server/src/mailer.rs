@@ -78,7 +78,7 @@ pub async fn run(services: Services, delivery: Delivery, from: Mailbox) {
     loop {
         tick.tick().await;
         if let Err(err) = deliver_pending(&services, &delivery, &from).await {
-            tracing::warn!(error = %err, "mail outbox run failed");
+            tracing::warn!(error = %format!("{err:#}"), "mail outbox run failed");
         }
     }
 }

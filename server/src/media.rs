@@ -104,7 +104,7 @@ pub async fn upload_avatar(State(state): State<MediaState>, request: Request) ->
             Ok(()) if wants_html => Redirect::to("/account?avatar=saved").into_response(),
             Ok(()) => StatusCode::NO_CONTENT.into_response(),
             Err(err) => {
-                tracing::error!(error = %err, "storing an avatar");
+                tracing::error!(error = %services::cause_chain(&err), "storing an avatar");
                 StatusCode::SERVICE_UNAVAILABLE.into_response()
             }
         },
@@ -141,7 +141,7 @@ pub async fn avatar(State(state): State<MediaState>, Path(file): Path<String>) -
             .into_response(),
         Ok(None) => StatusCode::NOT_FOUND.into_response(),
         Err(err) => {
-            tracing::error!(error = %err, "reading an avatar");
+            tracing::error!(error = %services::cause_chain(&err), "reading an avatar");
             StatusCode::SERVICE_UNAVAILABLE.into_response()
         }
     }

@@ -18,7 +18,7 @@ fn escaped(title: &str) -> String {
 
 #[tokio::test]
 async fn the_home_page_is_server_rendered_from_the_database() {
-    for app in TestApp::every_backend().await {
+    for app in TestApp::spawn().demo().every_backend().await {
         let response = app.get("/").await;
         assert_eq!(response.status(), 200, "{:?}", app.backend());
         assert!(response.headers().contains_key("x-request-id"));
@@ -46,7 +46,7 @@ async fn the_home_page_is_server_rendered_from_the_database() {
 
 #[tokio::test]
 async fn the_category_filter_works_without_javascript() {
-    let app = TestApp::sqlite().await;
+    let app = TestApp::spawn().demo().sqlite().await;
     let html = app.get("/?category=design").await.text().await.unwrap();
     assert!(html.contains("UI 设计基础课"));
     assert!(html.contains("Design Systems That Last"));
@@ -67,7 +67,7 @@ async fn the_category_filter_works_without_javascript() {
 
 #[tokio::test]
 async fn course_and_lesson_pages_render_and_unknown_ones_are_404() {
-    let app = TestApp::sqlite().await;
+    let app = TestApp::spawn().demo().sqlite().await;
     let course = app.get("/courses/rust-from-zero").await;
     assert_eq!(course.status(), 200);
     let html = course.text().await.unwrap();
@@ -138,7 +138,7 @@ async fn the_language_follows_the_cookie_then_accept_language() {
 
 #[tokio::test]
 async fn server_functions_answer_at_stable_urls() {
-    let app = TestApp::sqlite().await;
+    let app = TestApp::spawn().demo().sqlite().await;
     let response = app
         .client
         .post(format!("{}/api/search", app.base))
@@ -191,7 +191,11 @@ async fn readiness_follows_the_database() {
 
 #[tokio::test]
 async fn metrics_count_requests_by_route_pattern_on_their_own_port() {
-    let app = TestApp::sqlite_with(|s| s.metrics_bind = Some("127.0.0.1:0".parse().unwrap())).await;
+    let app = TestApp::spawn()
+        .demo()
+        .configure(|s| s.metrics_bind = Some("127.0.0.1:0".parse().unwrap()))
+        .sqlite()
+        .await;
     app.get("/courses/rust-from-zero").await;
     app.get("/courses/tea-culture").await;
     assert_eq!(
@@ -275,7 +279,7 @@ async fn pages_are_compressed_when_the_client_accepts_it() {
 
 #[tokio::test]
 async fn shutdown_finishes_a_request_in_flight() {
-    let mut app = TestApp::sqlite().await;
+    let mut app = TestApp::spawn().demo().sqlite().await;
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<bytes::Bytes, std::io::Error>>(1);
     let body = futures_util::stream::unfold(rx, |mut rx| async move {
         rx.recv().await.map(|chunk| (chunk, rx))

@@ -43,7 +43,7 @@ impl Services {
     }
 
     /// Page `page` (from 1) of the published catalog, optionally of one category.
-    #[instrument(skip_all, fields(page), err(level = "debug"))]
+    #[instrument(skip_all, fields(page = page, category = category), err(level = "debug"))]
     pub async fn catalog(
         &self,
         category: Option<&str>,
@@ -64,7 +64,7 @@ impl Services {
     }
 
     /// A published course with its outline.
-    #[instrument(skip_all, fields(slug), err(level = "debug"))]
+    #[instrument(skip_all, fields(slug = slug), err(level = "debug"))]
     pub async fn course(&self, slug: &str) -> Result<CourseDetail, ServiceError> {
         let slug = Slug::parse(slug).map_err(|_| ServiceError::NotFound)?;
         self.store()
@@ -76,7 +76,7 @@ impl Services {
     /// A lesson of a published course, with its place in the course, locked unless `viewer` may
     /// read it ([`domain::can_view_lesson`]). Nobody can buy a course yet, so nobody holds an
     /// entitlement: commerce supplies it.
-    #[instrument(skip_all, fields(slug, lesson = lesson.get()), err(level = "debug"))]
+    #[instrument(skip_all, fields(slug = slug, lesson = lesson.get()), err(level = "debug"))]
     pub async fn lesson(
         &self,
         viewer: Option<&Actor>,

@@ -59,3 +59,16 @@ impl From<StoreError> for ServiceError {
         }
     }
 }
+
+/// `err` and every error behind it, "outer: inner: root", for logs: a store failure's `Display`
+/// alone says "database error" and hides what the database said.
+pub fn cause_chain(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}

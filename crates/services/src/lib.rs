@@ -18,7 +18,7 @@ mod throttle;
 
 pub use accounts::{Client, CurrentSession, SignedIn};
 pub use admin::{NewAdmin, create_admin};
-pub use error::ServiceError;
+pub use error::{ServiceError, cause_chain};
 pub use store::AuditFilter;
 
 use std::sync::Arc;

@@ -120,13 +120,15 @@ impl crate::Services {
                             Ok(Heard::Change(Change::Session(hash))) => self.sessions.evict(&hash),
                             Ok(Heard::MaybeMissed) => self.sessions.clear(),
                             Err(err) => {
-                                tracing::warn!(error = %err, "lost the change subscription");
+                                tracing::warn!(error = %crate::cause_chain(&err), "lost the change subscription");
                                 break;
                             }
                         }
                     }
                 }
-                Err(err) => tracing::warn!(error = %err, "cannot subscribe to changes"),
+                Err(err) => {
+                    tracing::warn!(error = %crate::cause_chain(&err), "cannot subscribe to changes");
+                }
             }
             self.sessions.clear();
             tokio::time::sleep(Duration::from_secs(1)).await;

@@ -219,6 +219,18 @@ impl TestDb {
         out
     }
 
+    /// Every mail queued for `to`, sent or not, oldest first: what a test reads instead of waiting
+    /// for the sender task (the outbox row is written in the same unit as the request).
+    pub async fn mails_to(&self, to: &str) -> Vec<crate::OutboxMail> {
+        let sql = "SELECT id, to_address, subject, body_text, attempts FROM mail_outbox \
+                   WHERE to_address = $1 ORDER BY id";
+        let mails = match &self.store.pool {
+            Pool::Sqlite(pool) => sqlx::query_as(sql).bind(to).fetch_all(pool).await,
+            Pool::Postgres(pool) => sqlx::query_as(sql).bind(to).fetch_all(pool).await,
+        };
+        mails.expect("read the outbox")
+    }
+
     /// Closes the pool and removes the database.
     pub async fn cleanup(mut self) {
         self.store.close().await;

@@ -32,25 +32,88 @@ pub struct TestApp {
     data_dir: tempfile::TempDir,
 }
 
-impl TestApp {
-    /// Lore on a fresh SQLite database.
-    pub async fn sqlite() -> TestApp {
-        TestApp::on(TestDb::sqlite().await).await
+/// What a test's Lore starts with: nothing but an empty, migrated database unless asked.
+/// `TestApp::spawn().demo().sqlite().await` for a test that reads the demo catalog.
+pub struct Spawn {
+    demo: bool,
+    public_url: &'static str,
+    configure: Box<dyn Fn(&mut Settings)>,
+}
+
+impl Spawn {
+    /// Seed the demo catalog (42 courses, their authors, the demo admin).
+    pub fn demo(mut self) -> Spawn {
+        self.demo = true;
+        self
     }
 
-    /// Lore on a fresh database of each available backend.
-    pub async fn every_backend() -> Vec<TestApp> {
+    /// Deployed as if people reach it at `public_url` (for HTTPS behaviour).
+    pub fn public_url(mut self, public_url: &'static str) -> Spawn {
+        self.public_url = public_url;
+        self
+    }
+
+    /// Settings changed by `configure` (the defaults are a development deployment on loopback, with
+    /// every optional feature off).
+    pub fn configure(mut self, configure: impl Fn(&mut Settings) + 'static) -> Spawn {
+        self.configure = Box::new(configure);
+        self
+    }
+
+    /// On a fresh SQLite database.
+    pub async fn sqlite(self) -> TestApp {
+        self.on(TestDb::sqlite().await).await
+    }
+
+    /// On a fresh PostgreSQL database, or `None` when the server is unreachable and not required
+    /// (see `store::testing`).
+    pub async fn postgres(self) -> Option<TestApp> {
+        Some(self.on(TestDb::postgres().await?).await)
+    }
+
+    /// On a fresh database of each available backend.
+    pub async fn every_backend(self) -> Vec<TestApp> {
         let mut apps = Vec::new();
         for db in TestDb::every_backend().await {
-            apps.push(TestApp::on(db).await);
+            apps.push(self.on(db).await);
         }
         apps
     }
 
-    /// Lore on a fresh PostgreSQL database, or `None` when the server is unreachable and not
-    /// required (see `store::testing`).
+    async fn on(&self, db: TestDb) -> TestApp {
+        let url = db.url.clone();
+        let demo = self.demo;
+        TestApp::build(Some(db), url, self.public_url, |settings| {
+            settings.seed_demo = demo;
+            (self.configure)(settings);
+        })
+        .await
+    }
+}
+
+impl TestApp {
+    /// A test's Lore, described step by step (see [`Spawn`]).
+    pub fn spawn() -> Spawn {
+        Spawn {
+            demo: false,
+            public_url: "http://127.0.0.1",
+            configure: Box::new(|_| {}),
+        }
+    }
+
+    /// Lore on a fresh, empty SQLite database.
+    pub async fn sqlite() -> TestApp {
+        TestApp::spawn().sqlite().await
+    }
+
+    /// Lore on a fresh, empty database of each available backend.
+    pub async fn every_backend() -> Vec<TestApp> {
+        TestApp::spawn().every_backend().await
+    }
+
+    /// Lore on a fresh, empty PostgreSQL database (see [`Spawn::postgres`]).
     pub async fn postgres() -> Option<TestApp> {
-        Some(TestApp::on(TestDb::postgres().await?).await)
+        TestApp::spawn().postgres().await
     }
 
     /// A second Lore node on this one's database, as a load balancer would put beside it. The
@@ -62,30 +125,20 @@ impl TestApp {
             .expect("the first node owns a database")
             .url
             .clone();
-        TestApp::build(None, url, "http://127.0.0.1", |settings| {
-            settings.seed_demo = false;
-        })
-        .await
-    }
-
-    async fn on(db: TestDb) -> TestApp {
-        TestApp::with(db, "http://127.0.0.1", |_| {}).await
+        TestApp::build(None, url, "http://127.0.0.1", |_| {}).await
     }
 
     /// Lore on SQLite as if deployed behind HTTPS at `public_url`.
     pub async fn behind_tls() -> TestApp {
-        TestApp::with(TestDb::sqlite().await, "https://learn.example.com", |_| {}).await
+        TestApp::spawn()
+            .public_url("https://learn.example.com")
+            .sqlite()
+            .await
     }
 
-    /// Lore on SQLite with settings changed by `configure` (the defaults are a development
-    /// deployment on loopback, with every optional feature off).
-    pub async fn sqlite_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
-        TestApp::with(TestDb::sqlite().await, "http://127.0.0.1", configure).await
-    }
-
-    async fn with(db: TestDb, public_url: &str, configure: impl FnOnce(&mut Settings)) -> TestApp {
-        let url = db.url.clone();
-        TestApp::build(Some(db), url, public_url, configure).await
+    /// Lore on SQLite with settings changed by `configure`.
+    pub async fn sqlite_with(configure: impl Fn(&mut Settings) + 'static) -> TestApp {
+        TestApp::spawn().configure(configure).sqlite().await
     }
 
     async fn build(
@@ -102,9 +155,8 @@ impl TestApp {
             database_url: SecretString::from(database_url),
             bind: "127.0.0.1:0".parse().expect("address"),
             data_dir: data_dir.path().to_owned(),
-            secret_key: SecretString::from("t".repeat(64)),
             env: Environment::Development,
-            seed_demo: true,
+            seed_demo: false,
             site_root: data_dir.path().join("site"),
             public_url: public_url.into(),
             smtp_url: None,
@@ -185,8 +237,40 @@ impl TestApp {
         server::mailer::mail_dir(self.data_dir.path())
     }
 
-    /// The delivered development mails to `to`, oldest first, with quoted-printable undone.
-    pub fn mails_to(&self, to: &str) -> Vec<String> {
+    /// The mails queued for `to`, oldest first (read from the outbox table, so there is nothing
+    /// to wait for: a request queues its mail in the same unit of work as its other writes).
+    pub async fn mails_to(&self, to: &str) -> Vec<String> {
+        let db = self.db.as_ref().expect("this node owns the database");
+        db.mails_to(to).await.into_iter().map(|m| m.body).collect()
+    }
+
+    /// The first link in the newest mail queued for `to`.
+    pub async fn mailed_link(&self, to: &str) -> String {
+        let text = self
+            .mails_to(to)
+            .await
+            .pop()
+            .unwrap_or_else(|| panic!("no mail to {to}"));
+        first_link(&text)
+    }
+
+    /// The first link in the newest development mail the sender task delivered to `to` (as a file
+    /// under the data folder), waiting for it: for tests of delivery itself.
+    pub async fn delivered_link(&self, to: &str) -> String {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            if let Some(text) = self.delivered_to(to).pop() {
+                return first_link(&text);
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no mail delivered to {to}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    }
+
+    fn delivered_to(&self, to: &str) -> Vec<String> {
         let Ok(entries) = std::fs::read_dir(self.mail_dir()) else {
             return Vec::new();
         };
@@ -198,19 +282,6 @@ impl TestApp {
             .filter(|text| text.contains(&format!("To: {to}")))
             .map(|text| text.replace("=\r\n", "").replace("=3D", "="))
             .collect()
-    }
-
-    /// The first link in the newest development mail to `to`, waiting for the sender task.
-    pub async fn mailed_link(&self, to: &str) -> String {
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-        loop {
-            if let Some(text) = self.mails_to(to).pop() {
-                let start = text.find("http").expect("a link in the mail");
-                return text[start..].split_whitespace().next().unwrap().to_owned();
-            }
-            assert!(std::time::Instant::now() < deadline, "no mail to {to}");
-            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-        }
     }
 
     /// Registers `email` and makes it an administrator; returns its session token.
@@ -311,6 +382,16 @@ impl TestApp {
                 .expect("the database cleanup took too long");
         }
     }
+}
+
+/// The first `http…` link in a mail body.
+fn first_link(text: &str) -> String {
+    let start = text.find("http").expect("a link in the mail");
+    text[start..]
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_owned()
 }
 
 /// The session token a response sets, if it sets one.
