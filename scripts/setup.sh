@@ -4,7 +4,8 @@
 # wasm-bindgen, wasm-opt and sass from GitHub, which these machines cannot reach.
 #
 #   scripts/setup.sh          # build tools only (what `make run` needs)
-#   scripts/setup.sh --test   # also Playwright and Debian's chromium (what `make test` needs)
+#   scripts/setup.sh --test   # also cargo-nextest, Playwright, Debian's chromium and aiosmtpd
+#                             # (what `make test` needs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -49,6 +50,11 @@ if $want_test; then
   if [ ! -d end2end/node_modules/@playwright/test ]; then
     step "installing Playwright (no browser download: Debian's chromium is used)"
     PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --prefix end2end --no-audit --no-fund
+  fi
+  if [ ! -x tools/venv/bin/aiosmtpd ]; then
+    step "installing aiosmtpd from PyPI into tools/venv (a real SMTP server for the mail tests)"
+    python3 -m venv tools/venv
+    tools/venv/bin/pip install --quiet --disable-pip-version-check aiosmtpd==1.4.6
   fi
   if [ ! -x /usr/bin/chromium ]; then
     if [ "$(id -u)" = 0 ]; then

@@ -18,9 +18,15 @@ cargo fmt --all -- --check
 # twice more: clippy-driver (what `cargo clippy` runs) compiles the workspace's own crates, linting
 # them with -D warnings, while rustc compiles the dependencies once. The test build lints the server
 # side and the tests; the release build lints the browser side (wasm32) and the server again.
+# A run from a clean clone gains nothing from incremental compilation, which only writes gigabytes
+# of caches beside the artifacts.
+export CARGO_INCREMENTAL=0
 export RUSTC_WORKSPACE_WRAPPER="$HOME/.cargo/bin/clippy-driver"
 export CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__"
 [ -x "$RUSTC_WORKSPACE_WRAPPER" ] || RUSTC_WORKSPACE_WRAPPER=$(command -v clippy-driver)
+
+# The mail tests deliver through a real SMTP server (aiosmtpd, from PyPI).
+export LORE_TEST_AIOSMTPD="$PWD/tools/venv/bin/aiosmtpd"
 
 step "unit and integration tests (SQLite and PostgreSQL), linted by clippy"
 # cargo-nextest runs every test in a process of its own, two at a time (.config/nextest.toml). In

@@ -842,3 +842,96 @@ async fn the_audit_log_pages_and_filters() {
     assert!(!html.contains("probe_event"), "filtered on the server");
     app.stop().await;
 }
+
+// Mail goes out through a real SMTP server, not only into development files.
+
+/// An aiosmtpd server on a free loopback port, printing what it receives; `None` when aiosmtpd is
+/// not installed and not required (outside `make test` and CI).
+async fn smtp_server() -> Option<(tokio::process::Child, u16)> {
+    let program = match std::env::var("LORE_TEST_AIOSMTPD") {
+        Ok(path) if std::path::Path::new(&path).exists() => path,
+        _ if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!("CI needs aiosmtpd: run scripts/setup.sh --test and set LORE_TEST_AIOSMTPD")
+        }
+        _ => {
+            eprintln!("aiosmtpd not installed (scripts/setup.sh --test); skipping the SMTP test");
+            return None;
+        }
+    };
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = tokio::process::Command::new(program)
+        .args([
+            "-n",
+            "-l",
+            &format!("127.0.0.1:{port}"),
+            "-c",
+            "aiosmtpd.handlers.Debugging",
+            "stdout",
+        ])
+        .env("PYTHONUNBUFFERED", "1")
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start aiosmtpd");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .is_err()
+    {
+        assert!(Instant::now() < deadline, "aiosmtpd did not start");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Some((child, port))
+}
+
+#[tokio::test]
+async fn a_reset_mail_is_delivered_by_smtp() {
+    use tokio::io::AsyncBufReadExt;
+    let Some((mut smtpd, port)) = smtp_server().await else {
+        return;
+    };
+    let app = TestApp::sqlite_with(move |s| {
+        s.smtp_url = Some(secrecy::SecretString::from(format!(
+            "smtp://127.0.0.1:{port}"
+        )));
+    })
+    .await;
+    app.register("by-smtp@example.com", PASSWORD).await;
+    let asked = app
+        .call(
+            "request_password_reset",
+            None,
+            &[("email", "by-smtp@example.com")],
+        )
+        .await;
+    assert_eq!(asked.status(), 200);
+    let token = app
+        .mailed_link("by-smtp@example.com")
+        .await
+        .split("token=")
+        .nth(1)
+        .unwrap()
+        .to_owned();
+    let mut lines = tokio::io::BufReader::new(smtpd.stdout.take().unwrap()).lines();
+    let mut received = String::new();
+    let read = tokio::time::timeout(Duration::from_secs(15), async {
+        while let Ok(Some(line)) = lines.next_line().await {
+            received.push_str(&line);
+            received.push('\n');
+            // Quoted-printable may split the link and encode its `=`.
+            let plain = received.replace("=\n", "").replace("=3D", "=");
+            if plain.contains(&token) {
+                return plain;
+            }
+        }
+        String::new()
+    })
+    .await
+    .expect("the SMTP server received no reset mail in 15 s");
+    assert!(read.contains("by-smtp@example.com"), "{read}");
+    app.stop().await;
+}
