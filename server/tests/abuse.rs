@@ -46,19 +46,16 @@ const MIB: u64 = 1024 * 1024;
 async fn the_mail_viewer_is_off_by_default_so_a_reset_link_cannot_be_read() {
     let app = TestApp::sqlite().await;
     // An admin with a known address, as the demo seed makes one (this Lore has no demo catalog).
-    let mut tx = app.services.store().begin().await.unwrap();
-    let created = tx
-        .create_user(&store::NewUser {
+    store::write_alone!(app.services.store(), |tx| {
+        tx.create_user(&store::NewUser {
             email: domain::Email::parse("admin@example.com").unwrap(),
             display_name: "Admin".into(),
             role: domain::Role::Admin,
             password_hash: None,
         })
-        .await;
-    match created {
-        Ok(_) => tx.commit().await.unwrap(),
-        Err(_) => tx.rollback().await.unwrap(),
-    }
+        .await
+    })
+    .unwrap();
     let asked = app
         .call(
             "request_password_reset",
