@@ -4,7 +4,7 @@
 # wasm-bindgen, wasm-opt and sass from GitHub, which these machines cannot reach.
 #
 #   scripts/setup.sh          # build tools only (what `make run` needs)
-#   scripts/setup.sh --test   # also cargo-nextest, Playwright, Debian's chromium and aiosmtpd
+#   scripts/setup.sh --test   # also cargo-nextest, Playwright, Debian's chromium, aiosmtpd and moto
 #                             # (what `make test` needs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -55,6 +55,11 @@ if $want_test; then
     step "installing aiosmtpd from PyPI into tools/venv (a real SMTP server for the mail tests)"
     python3 -m venv tools/venv
     tools/venv/bin/pip install --quiet --disable-pip-version-check aiosmtpd==1.4.6
+  fi
+  if [ ! -x tools/venv/bin/moto_server ]; then
+    step "installing moto from PyPI into tools/venv (a real S3-compatible server for the media tests)"
+    [ -x tools/venv/bin/pip ] || python3 -m venv tools/venv
+    tools/venv/bin/pip install --quiet --disable-pip-version-check "moto[server]==5.1.18"
   fi
   if [ ! -x /usr/bin/chromium ]; then
     if [ "$(id -u)" = 0 ]; then

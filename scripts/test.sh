@@ -27,6 +27,8 @@ export CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__"
 
 # The mail tests deliver through a real SMTP server (aiosmtpd, from PyPI).
 export LORE_TEST_AIOSMTPD="$PWD/tools/venv/bin/aiosmtpd"
+# The media tests store files in a real S3-compatible server too (moto in server mode, from PyPI).
+export LORE_TEST_MOTO="$PWD/tools/venv/bin/moto_server"
 
 step "unit and integration tests (SQLite and PostgreSQL), linted by clippy"
 # cargo-nextest runs every test in a process of its own, two at a time (.config/nextest.toml). In

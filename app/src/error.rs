@@ -129,8 +129,16 @@ impl AppError {
                     AppError::Busy(retry_after_secs),
                 )
             }
+            // Files are sent and refused by the media handlers, never through server functions.
+            ServiceError::File(_) | ServiceError::RangeNotSatisfiable { .. } => {
+                (StatusCode::BAD_REQUEST, AppError::BadRequest)
+            }
             ServiceError::Unavailable(source) => {
                 tracing::error!(error = %services::cause_chain(&source), "service unavailable");
+                (StatusCode::SERVICE_UNAVAILABLE, AppError::Unavailable)
+            }
+            ServiceError::MediaUnavailable(source) => {
+                tracing::error!(error = %services::cause_chain(&source), "media unavailable");
                 (StatusCode::SERVICE_UNAVAILABLE, AppError::Unavailable)
             }
         };

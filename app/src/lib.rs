@@ -19,6 +19,8 @@ pub mod auth;
 mod components;
 mod error;
 mod locale;
+#[cfg(feature = "ssr")]
+pub mod messages;
 mod pages;
 mod session_state;
 

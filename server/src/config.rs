@@ -6,7 +6,7 @@
 use anyhow::Context;
 use figment::Figment;
 use figment::providers::{Env, Format, Toml};
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -63,6 +63,20 @@ pub struct Config {
     pub idle_timeout_secs: u64,
     /// Connections served at once; further ones wait in the kernel's queue.
     pub max_connections: usize,
+    /// Where uploaded files are kept when no S3 bucket is set; defaults to `<data_dir>/media`.
+    pub media_dir: Option<PathBuf>,
+    /// An S3-compatible bucket for uploaded files, which every app node must share when there are
+    /// several; unset: the local `media_dir`.
+    pub s3_bucket: Option<String>,
+    /// The S3-compatible service's address (`https://s3.example.com`, `http://127.0.0.1:9000`);
+    /// unset: AWS.
+    pub s3_endpoint: Option<String>,
+    /// The bucket's region.
+    pub s3_region: String,
+    /// The access key id for the bucket.
+    pub s3_access_key_id: Option<String>,
+    /// The secret access key for the bucket.
+    pub s3_secret_access_key: Option<SecretString>,
 }
 
 impl Default for Config {
@@ -84,6 +98,12 @@ impl Default for Config {
             header_read_timeout_secs: 10,
             idle_timeout_secs: 60,
             max_connections: 1024,
+            media_dir: None,
+            s3_bucket: None,
+            s3_endpoint: None,
+            s3_region: "us-east-1".to_owned(),
+            s3_access_key_id: None,
+            s3_secret_access_key: None,
         }
     }
 }
@@ -91,7 +111,7 @@ impl Default for Config {
 impl Config {
     /// The settings `LORE_*` variables may set. Other `LORE_*` variables (test tooling's, say) are
     /// not configuration and are left alone, while an unknown key in the file is an error.
-    const KEYS: [&'static str; 15] = [
+    const KEYS: [&'static str; 21] = [
         "database_url",
         "bind",
         "data_dir",
@@ -107,6 +127,12 @@ impl Config {
         "header_read_timeout_secs",
         "idle_timeout_secs",
         "max_connections",
+        "media_dir",
+        "s3_bucket",
+        "s3_endpoint",
+        "s3_region",
+        "s3_access_key_id",
+        "s3_secret_access_key",
     ];
 
     /// Reads the defaults, then `file` (or `lore.toml` in the working folder if it exists), then the
@@ -167,6 +193,23 @@ impl Config {
         );
         let trusted_proxies = crate::client_ip::TrustedProxies::parse(&self.trusted_proxies)
             .context("reading LORE_TRUSTED_PROXIES")?;
+        let media = match self.s3_bucket {
+            Some(bucket) => MediaPlace::S3 {
+                bucket,
+                endpoint: self.s3_endpoint,
+                region: self.s3_region,
+                access_key_id: self
+                    .s3_access_key_id
+                    .context("LORE_S3_BUCKET is set: LORE_S3_ACCESS_KEY_ID must be too")?,
+                secret_access_key: self
+                    .s3_secret_access_key
+                    .context("LORE_S3_BUCKET is set: LORE_S3_SECRET_ACCESS_KEY must be too")?,
+            },
+            None => MediaPlace::Folder(
+                self.media_dir
+                    .unwrap_or_else(|| self.data_dir.join("media")),
+            ),
+        };
         Ok(Settings {
             database_url,
             public_url,
@@ -180,6 +223,7 @@ impl Config {
             dev_mail: self.dev_mail,
             metrics_bind: self.metrics_bind,
             trusted_proxies,
+            media,
             connections: Connections {
                 header_read_timeout: Duration::from_secs(self.header_read_timeout_secs),
                 idle_timeout: Duration::from_secs(self.idle_timeout_secs),
@@ -216,8 +260,54 @@ pub struct Settings {
     pub metrics_bind: Option<SocketAddr>,
     /// Proxies whose forwarding headers are believed.
     pub trusted_proxies: crate::client_ip::TrustedProxies,
+    /// Where uploaded files are kept.
+    pub media: MediaPlace,
     /// Limits on connections.
     pub connections: Connections,
+}
+
+/// Where uploaded files are kept.
+#[derive(Clone, Debug)]
+pub enum MediaPlace {
+    /// A folder on this machine (one node).
+    Folder(PathBuf),
+    /// An S3-compatible bucket (any number of nodes).
+    S3 {
+        /// The bucket.
+        bucket: String,
+        /// The service's address; `None` for AWS.
+        endpoint: Option<String>,
+        /// The bucket's region.
+        region: String,
+        /// The access key id.
+        access_key_id: String,
+        /// The secret access key.
+        secret_access_key: SecretString,
+    },
+}
+
+impl MediaPlace {
+    /// Opens the media store this names.
+    pub fn open(&self) -> anyhow::Result<media::MediaStore> {
+        Ok(match self {
+            MediaPlace::Folder(dir) => media::MediaStore::local(dir)
+                .with_context(|| format!("opening the media folder {}", dir.display()))?,
+            MediaPlace::S3 {
+                bucket,
+                endpoint,
+                region,
+                access_key_id,
+                secret_access_key,
+            } => media::MediaStore::s3(&media::S3Settings {
+                endpoint: endpoint.clone(),
+                bucket: bucket.clone(),
+                region: region.clone(),
+                access_key_id: access_key_id.clone(),
+                secret_access_key: secret_access_key.expose_secret().to_owned(),
+            })
+            .with_context(|| format!("opening the media bucket {bucket}"))?,
+        })
+    }
 }
 
 /// How long a client may take and how many may be served at once; see [`Config`].
@@ -267,11 +357,19 @@ mod tests {
             dev_mail: false,
             metrics_bind: None,
             trusted_proxies: crate::client_ip::TrustedProxies::default(),
+            media: MediaPlace::S3 {
+                bucket: "b".into(),
+                endpoint: None,
+                region: "r".into(),
+                access_key_id: "id".into(),
+                secret_access_key: SecretString::from("s3-secret".to_owned()),
+            },
             connections: Connections::default(),
         };
         let printed = format!("{settings:?}");
         assert!(!printed.contains("hunter2"));
         assert!(!printed.contains("smtp-pass"));
+        assert!(!printed.contains("s3-secret"));
     }
 
     #[test]

@@ -103,5 +103,9 @@ async fn open(settings: &server::config::Settings) -> anyhow::Result<Services> {
         .await
         .context("opening the database")?;
     store.migrate().await.context("applying migrations")?;
-    Ok(Services::new(store, &settings.public_url))
+    Ok(Services::new(
+        store,
+        settings.media.open()?,
+        &settings.public_url,
+    ))
 }

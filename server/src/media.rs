@@ -1,12 +1,24 @@
-//! Avatars: uploaded through a plain form, then through the one image pipeline (`images`: checked
-//! by content, decoded under limits, cropped before scaling to 256 px) and stored as PNG in the
-//! database (so every node can serve them).
+//! Uploaded files over HTTP: thin adapters around the media service.
+//!
+//! - Avatars: a plain form (`POST /account/avatar`), then the one image pipeline (`images`: checked
+//!   by content, decoded under limits, cropped before scaling to 256 px), stored as PNG in the media
+//!   store; served at `/media/avatars/{user}.png`.
+//! - Course files: `POST /media?kind=video&name=intro.mp4` with the file as the raw body, streamed
+//!   to the media store as it arrives (never whole in memory); `GET /media/{id}` with `Range`
+//!   support for players; `DELETE /media/{id}`. Errors are JSON with a translated message.
 
-use axum::extract::{Multipart, Path, Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use app::messages::{self, MediaMessage};
+use axum::Json;
+use axum::body::Body;
+use axum::extract::{Multipart, Path, Query, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use domain::{MediaId, MediaKind};
+use futures_util::TryStreamExt;
 use images::{ImageError, ImagePipeline, Target};
-use services::{CurrentSession, Services};
+use serde::{Deserialize, Serialize};
+use services::media::{Download, FileProblem};
+use services::{Client, CurrentSession, ServiceError, Services};
 
 /// The largest avatar upload accepted.
 pub const AVATAR_MAX_BYTES: usize = 5 * 1024 * 1024;
@@ -75,6 +87,7 @@ pub async fn upload_avatar(State(state): State<MediaState>, request: Request) ->
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("text/html"));
+    let client = client_of(&request);
     let Some(me) = request.extensions().get::<CurrentSession>().cloned() else {
         return if wants_html {
             Redirect::to("/login?next=/account").into_response()
@@ -100,13 +113,13 @@ pub async fn upload_avatar(State(state): State<MediaState>, request: Request) ->
     }
     .await;
     match outcome {
-        Ok(png) => match state.services.set_avatar(&me, &png).await {
+        Ok(png) => match state.services.set_avatar(&me, png, &client).await {
             Ok(()) if wants_html => Redirect::to("/account?avatar=saved").into_response(),
             Ok(()) => StatusCode::NO_CONTENT.into_response(),
-            Err(err) => {
-                tracing::error!(error = %services::cause_chain(&err), "storing an avatar");
-                StatusCode::SERVICE_UNAVAILABLE.into_response()
+            Err(ServiceError::Throttled { .. }) if wants_html => {
+                Redirect::to("/account?avatar=throttled").into_response()
             }
+            Err(err) => media_error(err, &HeaderMap::new()),
         },
         Err(refusal) if wants_html => {
             Redirect::to(&format!("/account?avatar={}", refusal.code())).into_response()
@@ -123,26 +136,274 @@ pub async fn avatar(State(state): State<MediaState>, Path(file): Path<String>) -
     else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    match state.services.store().avatar(domain::UserId::new(id)).await {
-        Ok(Some((png, _))) => (
-            [
-                (header::CONTENT_TYPE, HeaderValue::from_static("image/png")),
-                (
-                    header::CONTENT_DISPOSITION,
-                    HeaderValue::from_static("inline; filename=\"avatar.png\""),
-                ),
-                (
-                    header::CACHE_CONTROL,
-                    HeaderValue::from_static("public, max-age=300"),
-                ),
-            ],
-            png,
+    match state.services.avatar_file(domain::UserId::new(id)).await {
+        // Public, and replaced under the same address: caches may keep it a few minutes.
+        Ok(download) => send(download, "public, max-age=300"),
+        Err(err) => media_error(err, &HeaderMap::new()),
+    }
+}
+
+/// The query of `POST /media`.
+#[derive(Debug, Deserialize)]
+pub struct UploadQuery {
+    /// `image`, `video`, `audio` or `document`.
+    kind: Option<String>,
+    /// The file's name on the uploader's machine (offered again on download).
+    #[serde(default)]
+    name: String,
+}
+
+/// What `POST /media` answers: the stored file.
+#[derive(Debug, Serialize)]
+pub struct Uploaded {
+    /// The file's id.
+    id: MediaId,
+    /// What it is for.
+    kind: MediaKind,
+    /// Its content type, as sniffed.
+    content_type: String,
+    /// Its length in bytes.
+    size: u64,
+    /// Its name for downloads.
+    file_name: String,
+    /// Where to read it.
+    url: String,
+}
+
+/// `POST /media?kind=…&name=…`, the file as the raw request body (no multipart: a studio sends it
+/// with `fetch` and shows progress). The body is streamed to the media store as it arrives.
+pub async fn upload(
+    State(state): State<MediaState>,
+    Query(query): Query<UploadQuery>,
+    request: Request,
+) -> Response {
+    let headers = request.headers().clone();
+    let Some(me) = request.extensions().get::<CurrentSession>().cloned() else {
+        return refuse(&headers, StatusCode::UNAUTHORIZED, MediaMessage::SignIn);
+    };
+    let Some(kind) = query.kind.as_deref().and_then(MediaKind::parse) else {
+        return refuse(&headers, StatusCode::BAD_REQUEST, MediaMessage::UnknownKind);
+    };
+    let client = client_of(&request);
+    let body = request.into_body().into_data_stream();
+    match state
+        .services
+        .upload_media(&me, kind, &query.name, body, &client)
+        .await
+    {
+        Ok(record) => (
+            StatusCode::CREATED,
+            Json(Uploaded {
+                id: record.id,
+                kind: record.kind,
+                url: format!("/media/{}", record.id),
+                content_type: record.content_type,
+                size: record.byte_size,
+                file_name: record.file_name,
+            }),
         )
             .into_response(),
-        Ok(None) => StatusCode::NOT_FOUND.into_response(),
-        Err(err) => {
-            tracing::error!(error = %services::cause_chain(&err), "reading an avatar");
-            StatusCode::SERVICE_UNAVAILABLE.into_response()
-        }
+        Err(err) => media_error(err, &headers),
     }
+}
+
+/// `GET /media/{id}`: the file, or the `Range` of it a player asks for, to those allowed.
+pub async fn file(
+    State(state): State<MediaState>,
+    Path(id): Path<String>,
+    request: Request,
+) -> Response {
+    let headers = request.headers();
+    let Ok(id) = id.parse::<MediaId>() else {
+        return refuse(headers, StatusCode::NOT_FOUND, MediaMessage::NotFound);
+    };
+    let me = request.extensions().get::<CurrentSession>();
+    let range = headers.get(header::RANGE).and_then(|v| v.to_str().ok());
+    match state.services.media_file(me, id, range).await {
+        // Private files: never in a shared cache.
+        Ok(download) => send(download, "private, max-age=3600"),
+        Err(err) => media_error(err, headers),
+    }
+}
+
+/// `DELETE /media/{id}`: its owner or an admin.
+pub async fn delete(
+    State(state): State<MediaState>,
+    Path(id): Path<String>,
+    request: Request,
+) -> Response {
+    let headers = request.headers();
+    let Some(me) = request.extensions().get::<CurrentSession>() else {
+        return refuse(headers, StatusCode::UNAUTHORIZED, MediaMessage::SignIn);
+    };
+    let Ok(id) = id.parse::<MediaId>() else {
+        return refuse(headers, StatusCode::NOT_FOUND, MediaMessage::NotFound);
+    };
+    let client = client_of(&request);
+    match state.services.delete_media(me, id, &client).await {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(err) => media_error(err, headers),
+    }
+}
+
+/// Who sent the request, for the audit log (the session layer notes it on every request).
+fn client_of(request: &Request) -> Client {
+    request
+        .extensions()
+        .get::<Client>()
+        .cloned()
+        .unwrap_or(Client {
+            ip: String::new(),
+            user_agent: String::new(),
+        })
+}
+
+/// A file's bytes with the headers that keep it inert: its sniffed type, `nosniff` (from the
+/// security layer), a download name, and `attachment` for documents so none renders in Lore's
+/// origin.
+fn send(download: Download, cache: &'static str) -> Response {
+    let Download {
+        record,
+        range,
+        body,
+    } = download;
+    let disposition = if record.kind.inline() {
+        "inline"
+    } else {
+        "attachment"
+    };
+    let name = if record.file_name.is_empty() {
+        "file".to_owned()
+    } else {
+        record.file_name.clone()
+    };
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let disposition = format!(
+        "{disposition}; filename=\"{ascii}\"; filename*=UTF-8''{}",
+        percent_encode(&name)
+    );
+    let mut builder = Response::builder()
+        .header(header::CONTENT_TYPE, &record.content_type)
+        .header(header::ACCEPT_RANGES, "bytes")
+        .header(header::CACHE_CONTROL, cache)
+        .header(header::CONTENT_DISPOSITION, disposition);
+    builder = match range {
+        Some(range) => builder
+            .status(StatusCode::PARTIAL_CONTENT)
+            .header(header::CONTENT_LENGTH, range.end - range.start)
+            .header(
+                header::CONTENT_RANGE,
+                format!(
+                    "bytes {}-{}/{}",
+                    range.start,
+                    range.end - 1,
+                    record.byte_size
+                ),
+            ),
+        None => builder
+            .status(StatusCode::OK)
+            .header(header::CONTENT_LENGTH, record.byte_size),
+    };
+    let body = Body::from_stream(body.map_err(|err| {
+        tracing::error!(error = %services::cause_chain(&err), "sending a file failed midway");
+        err
+    }));
+    builder.body(body).unwrap_or_else(|err| {
+        tracing::error!(%err, "building a file response");
+        StatusCode::INTERNAL_SERVER_ERROR.into_response()
+    })
+}
+
+/// RFC 8187 encoding for `filename*`: everything but unreserved characters as `%XX`.
+fn percent_encode(name: &str) -> String {
+    name.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// A media error as JSON `{ "error": code, "message": translated }`, with the right status.
+fn refuse(headers: &HeaderMap, status: StatusCode, message: MediaMessage) -> Response {
+    #[derive(Serialize)]
+    struct Refusal {
+        error: &'static str,
+        message: String,
+    }
+    let code = match message {
+        MediaMessage::SignIn => "sign-in",
+        MediaMessage::Forbidden => "forbidden",
+        MediaMessage::UnknownKind => "unknown-kind",
+        MediaMessage::Empty => "empty",
+        MediaMessage::WrongType => "wrong-type",
+        MediaMessage::TooLarge => "too-large",
+        MediaMessage::Interrupted => "interrupted",
+        MediaMessage::Throttled => "throttled",
+        MediaMessage::NotFound => "not-found",
+        MediaMessage::Unavailable => "unavailable",
+    };
+    let lang = messages::request_lang(headers);
+    (
+        status,
+        Json(Refusal {
+            error: code,
+            message: messages::media(lang, message),
+        }),
+    )
+        .into_response()
+}
+
+/// Maps what the media service refused or failed at to an answer; platform failures are logged.
+fn media_error(err: ServiceError, headers: &HeaderMap) -> Response {
+    let (status, message) = match err {
+        ServiceError::NotFound => (StatusCode::NOT_FOUND, MediaMessage::NotFound),
+        ServiceError::Unauthorized => (StatusCode::UNAUTHORIZED, MediaMessage::SignIn),
+        ServiceError::Forbidden => (StatusCode::FORBIDDEN, MediaMessage::Forbidden),
+        ServiceError::File(FileProblem::Empty) => (StatusCode::BAD_REQUEST, MediaMessage::Empty),
+        ServiceError::File(FileProblem::WrongType) => {
+            (StatusCode::UNSUPPORTED_MEDIA_TYPE, MediaMessage::WrongType)
+        }
+        ServiceError::File(FileProblem::TooLarge) => {
+            (StatusCode::PAYLOAD_TOO_LARGE, MediaMessage::TooLarge)
+        }
+        ServiceError::File(FileProblem::Interrupted) => {
+            (StatusCode::BAD_REQUEST, MediaMessage::Interrupted)
+        }
+        ServiceError::Throttled { retry_after_secs } => {
+            let mut answer = refuse(
+                headers,
+                StatusCode::TOO_MANY_REQUESTS,
+                MediaMessage::Throttled,
+            );
+            answer
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+            return answer;
+        }
+        ServiceError::RangeNotSatisfiable { size } => {
+            return (
+                StatusCode::RANGE_NOT_SATISFIABLE,
+                [(header::CONTENT_RANGE, format!("bytes */{size}"))],
+            )
+                .into_response();
+        }
+        other => {
+            tracing::error!(error = %services::cause_chain(&other), "media request failed");
+            (StatusCode::SERVICE_UNAVAILABLE, MediaMessage::Unavailable)
+        }
+    };
+    refuse(headers, status, message)
 }

@@ -24,6 +24,7 @@ use store::Store;
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::services::ServeDir;
@@ -52,7 +53,14 @@ impl Application {
             .await
             .context("opening the database")?;
         store.migrate().await.context("applying migrations")?;
-        let services = Services::new(store, &settings.public_url);
+        let services = Services::new(store, settings.media.open()?, &settings.public_url);
+        let moved = services
+            .move_legacy_avatars()
+            .await
+            .context("moving avatars from the database to the media store")?;
+        if moved > 0 {
+            tracing::info!(moved, "moved avatars from the database to the media store");
+        }
         let delivery = Delivery::from_settings(settings)?;
         let mail_from: Mailbox = settings
             .mail_from
@@ -236,6 +244,9 @@ fn router(settings: &Settings, services: Services, metrics: Arc<metrics::Metrics
                 .layer(DefaultBodyLimit::max(media::AVATAR_MAX_BYTES + 64 * 1024)),
         )
         .route("/media/avatars/{file}", get(media::avatar))
+        // No body limit: uploads stream to the media store and each kind has its own size limit.
+        .route("/media", post(media::upload))
+        .route("/media/{id}", get(media::file).delete(media::delete))
         .with_state(media_state);
     let site = Router::new()
         .leptos_routes_with_context(&options, routes, context.clone(), {
@@ -270,7 +281,12 @@ fn router(settings: &Settings, services: Services, metrics: Arc<metrics::Metrics
                     policy.clone(),
                     security::headers,
                 ))
-                .layer(CompressionLayer::new().br(true).gzip(true))
+                .layer(
+                    CompressionLayer::new()
+                        .br(true)
+                        .gzip(true)
+                        .compress_when(compressible()),
+                )
                 .layer(axum::middleware::from_fn_with_state(
                     policy,
                     security::refuse_cross_site,
@@ -280,6 +296,20 @@ fn router(settings: &Settings, services: Services, metrics: Arc<metrics::Metrics
                     session_layer,
                 )),
         )
+}
+
+/// What is worth compressing: not media and archives, which are compressed already and which
+/// players read in ranges (a compressed body cannot be cut at byte offsets).
+fn compressible() -> impl Predicate {
+    DefaultPredicate::new()
+        .and(NotForContentType::const_new("video/"))
+        .and(NotForContentType::const_new("audio/"))
+        .and(NotForContentType::const_new("application/pdf"))
+        .and(NotForContentType::const_new("application/zip"))
+        .and(NotForContentType::const_new("application/epub"))
+        .and(NotForContentType::const_new(
+            "application/vnd.openxmlformats",
+        ))
 }
 
 /// The built JS, WASM and CSS. Their names carry a content hash in release builds, so browsers may

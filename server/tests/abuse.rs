@@ -5,40 +5,9 @@
 mod support;
 
 use std::time::{Duration, Instant};
-use support::{TestApp, session_cookie};
+use support::{MIB, TestApp, peak_growth, session_cookie};
 
 const PASSWORD: &str = "a long and unusual passphrase";
-
-/// This process's resident memory, and its peak since [`reset_peak_rss`], in bytes (Linux).
-fn rss() -> (u64, u64) {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap();
-    let field = |name: &str| {
-        status
-            .lines()
-            .find_map(|line| line.strip_prefix(name))
-            .and_then(|rest| rest.split_whitespace().next())
-            .and_then(|kb| kb.parse::<u64>().ok())
-            .unwrap_or_else(|| panic!("{name} in /proc/self/status"))
-            * 1024
-    };
-    (field("VmRSS:"), field("VmHWM:"))
-}
-
-/// Makes the kernel's peak-RSS mark start again from the current RSS.
-fn reset_peak_rss() {
-    std::fs::write("/proc/self/clear_refs", "5").unwrap();
-}
-
-/// How far this process's memory rose above where it was while `work` ran.
-async fn peak_growth<F: std::future::Future>(work: F) -> (F::Output, u64) {
-    let (before, _) = rss();
-    reset_peak_rss();
-    let output = work.await;
-    let (_, peak) = rss();
-    (output, peak.saturating_sub(before))
-}
-
-const MIB: u64 = 1024 * 1024;
 
 // 31. Development helpers are off unless asked for, and only for this machine.
 
@@ -845,21 +814,8 @@ async fn the_audit_log_pages_and_filters() {
 /// An aiosmtpd server on a free loopback port, printing what it receives; `None` when aiosmtpd is
 /// not installed and not required (outside `make test` and CI).
 async fn smtp_server() -> Option<(tokio::process::Child, u16)> {
-    let program = match std::env::var("LORE_TEST_AIOSMTPD") {
-        Ok(path) if std::path::Path::new(&path).exists() => path,
-        _ if std::env::var("CI").is_ok_and(|v| v == "true") => {
-            panic!("CI needs aiosmtpd: run scripts/setup.sh --test and set LORE_TEST_AIOSMTPD")
-        }
-        _ => {
-            eprintln!("aiosmtpd not installed (scripts/setup.sh --test); skipping the SMTP test");
-            return None;
-        }
-    };
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let program = support::test_tool("LORE_TEST_AIOSMTPD", "aiosmtpd")?;
+    let port = support::free_port();
     let child = tokio::process::Command::new(program)
         .args([
             "-n",

@@ -144,6 +144,10 @@ fn AvatarOutcome() -> impl IntoView {
                 view! { <p class="form-error" role="alert">{t!(i18n, avatar_missing)}</p> }
                     .into_any()
             }
+            "throttled" => {
+                view! { <p class="form-error" role="alert">{t!(i18n, avatar_throttled)}</p> }
+                    .into_any()
+            }
             _ => view! { <p class="form-error" role="alert">{t!(i18n, avatar_not_image)}</p> }
                 .into_any(),
         })

@@ -57,3 +57,7 @@ id_type!(
     /// A lesson inside a chapter.
     LessonId
 );
+id_type!(
+    /// An uploaded file.
+    MediaId
+);

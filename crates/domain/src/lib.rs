@@ -13,6 +13,7 @@ pub mod email;
 pub mod ids;
 pub mod lang;
 pub mod limits;
+pub mod media;
 pub mod money;
 pub mod password;
 pub mod permissions;
@@ -29,8 +30,9 @@ pub use catalog::{
 };
 pub use display_name::{DisplayNameError, parse_display_name};
 pub use email::{Email, EmailError};
-pub use ids::{CategoryId, ChapterId, CourseId, LessonId, UserId};
+pub use ids::{CategoryId, ChapterId, CourseId, LessonId, MediaId, UserId};
 pub use lang::{Lang, LocalizedText};
+pub use media::MediaKind;
 pub use money::{BasisPoints, Currency, Money, MoneyError, Split};
 pub use password::{PasswordError, check_new_password};
 pub use permissions::Actor;

@@ -354,14 +354,6 @@ impl Services {
         Ok(())
     }
 
-    /// Replaces the signed-in person's avatar with `png` (already checked and resized by the
-    /// image pipeline).
-    pub async fn set_avatar(&self, me: &CurrentSession, png: &[u8]) -> Result<(), ServiceError> {
-        let mut tx = self.store().begin().await?;
-        tx.set_avatar(me.actor.id, png).await?;
-        Ok(tx.commit().await?)
-    }
-
     /// The signed-in person's sessions, most recent first.
     pub async fn sessions(&self, me: &CurrentSession) -> Result<Vec<SessionSummary>, ServiceError> {
         Ok(self.store().list_sessions(me.actor.id).await?)
@@ -614,7 +606,11 @@ mod tests {
     #[tokio::test]
     async fn idle_and_expired_sessions_are_refused_and_deleted() {
         let db = TestDb::sqlite().await;
-        let services = Services::new(db.store.clone(), "http://lore.test");
+        let services = Services::new(
+            db.store.clone(),
+            media::MediaStore::in_memory(),
+            "http://lore.test",
+        );
         let email = Email::parse("old@example.com").unwrap();
         let mut tx = db.store.begin().await.unwrap();
         let user = tx

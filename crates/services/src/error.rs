@@ -46,9 +46,21 @@ pub enum ServiceError {
     /// A one-time link was wrong, used or expired.
     #[error("invalid or expired link")]
     InvalidToken,
+    /// An uploaded file was refused; the uploader can fix it.
+    #[error("file refused: {0}")]
+    File(#[from] crate::media::FileProblem),
+    /// The part of a file asked for starts past its end (HTTP 416).
+    #[error("range not satisfiable")]
+    RangeNotSatisfiable {
+        /// The file's length, for the `Content-Range` answer.
+        size: u64,
+    },
     /// The platform failed; not the user's fault.
     #[error("store unavailable")]
     Unavailable(#[source] StoreError),
+    /// The media store (folder or bucket) failed; not the user's fault.
+    #[error("media store unavailable")]
+    MediaUnavailable(#[source] media::MediaError),
 }
 
 impl From<StoreError> for ServiceError {

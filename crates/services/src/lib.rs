@@ -12,6 +12,7 @@ mod catalog;
 pub mod demo;
 mod error;
 pub mod mail;
+pub mod media;
 mod secrets;
 mod session_cache;
 mod throttle;
@@ -21,6 +22,7 @@ pub use admin::{NewAdmin, create_admin};
 pub use error::{ServiceError, cause_chain};
 pub use store::AuditFilter;
 
+use ::media::MediaStore;
 use std::sync::Arc;
 use store::Store;
 
@@ -28,16 +30,18 @@ use store::Store;
 #[derive(Clone, Debug)]
 pub struct Services {
     store: Store,
+    media: MediaStore,
     public_url: Arc<str>,
     sessions: Arc<session_cache::SessionCache>,
 }
 
 impl Services {
-    /// Wraps an open, migrated store. `public_url` is how people reach this Lore (for links in
-    /// mails), without a trailing slash.
-    pub fn new(store: Store, public_url: &str) -> Self {
+    /// Wraps an open, migrated store and the media store. `public_url` is how people reach this
+    /// Lore (for links in mails), without a trailing slash.
+    pub fn new(store: Store, media: MediaStore, public_url: &str) -> Self {
         Self {
             store,
+            media,
             public_url: Arc::from(public_url.trim_end_matches('/')),
             sessions: Arc::default(),
         }

@@ -18,7 +18,11 @@ fn client() -> Client {
 }
 
 fn services(db: &TestDb) -> Services {
-    Services::new(db.store.clone(), "http://lore.test")
+    Services::new(
+        db.store.clone(),
+        media::MediaStore::in_memory(),
+        "http://lore.test",
+    )
 }
 
 /// Registers `email` and returns their signed-in session.

@@ -100,7 +100,7 @@ fn role(text: String) -> Result<Role, StoreError> {
 }
 
 const USER_COLUMNS: &str = "u.id, u.email, u.display_name, u.role, u.disabled_at, u.created_at, \
-     EXISTS (SELECT 1 FROM avatars a WHERE a.user_id = u.id) AS has_avatar";
+     u.avatar_media_id IS NOT NULL AS has_avatar";
 
 const CREDENTIALS: &str = "SELECT id, role, password_hash, disabled_at FROM users";
 
@@ -184,16 +184,6 @@ impl Store {
                 .await?
         });
         rows.into_iter().map(UserRecord::try_from).collect()
-    }
-
-    /// A user's avatar PNG and when it changed.
-    pub async fn avatar(&self, id: UserId) -> Result<Option<(Vec<u8>, i64)>, StoreError> {
-        Ok(on!(Pool, &self.pool, |pool| {
-            sqlx::query_as("SELECT png, updated_at FROM avatars WHERE user_id = $1")
-                .bind(id.get())
-                .fetch_optional(pool)
-                .await?
-        }))
     }
 }
 
@@ -318,22 +308,5 @@ impl Tx {
             self.delete_other_sessions(id, None).await?;
         }
         Ok(done == 1)
-    }
-
-    /// Stores a user's avatar (a PNG the caller already checked and resized).
-    pub async fn set_avatar(&mut self, id: UserId, png: &[u8]) -> Result<(), StoreError> {
-        on!(TxInner, &mut self.inner, |tx| {
-            sqlx::query(
-                "INSERT INTO avatars (user_id, png, updated_at) VALUES ($1, $2, $3) \
-                 ON CONFLICT (user_id) DO UPDATE SET png = excluded.png, \
-                 updated_at = excluded.updated_at",
-            )
-            .bind(id.get())
-            .bind(png)
-            .bind(now_millis())
-            .execute(&mut **tx)
-            .await?;
-        });
-        Ok(())
     }
 }

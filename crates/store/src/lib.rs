@@ -24,6 +24,7 @@ mod changes;
 mod connect;
 mod db;
 mod error;
+mod media;
 mod security;
 mod sessions;
 
@@ -36,6 +37,7 @@ pub use changes::{Change, ChangeListener, Heard};
 pub use connect::{Backend, Store};
 pub use db::Tx;
 pub use error::StoreError;
+pub use media::{MediaRecord, NewMedia};
 pub use security::{AuditEntry, AuditFilter, AuditRecord, OutboxMail, TokenPurpose};
 pub use sessions::{NewSession, SessionRecord, SessionSummary};
 

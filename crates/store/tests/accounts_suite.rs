@@ -309,24 +309,49 @@ async fn the_outbox_and_the_audit_log_record_in_order() {
 }
 
 #[tokio::test]
-async fn avatars_are_stored_as_bytes() {
+async fn a_new_avatar_replaces_the_old_record_and_hands_back_its_key() {
     for db in TestDb::every_backend().await {
         let id = account(&db.store, &email("p@example.com"), "P", "$h")
             .await
             .unwrap();
-        assert!(db.store.avatar(id).await.unwrap().is_none());
-        write!(db.store, |tx| tx
-            .set_avatar(id, &[0x89, b'P', b'N', b'G', 0, 255])
-            .await)
+        assert!(db.store.avatar_media(id).await.unwrap().is_none());
+        let record = |key: &'static str| store::NewMedia {
+            owner: id,
+            kind: domain::MediaKind::Avatar,
+            storage_key: key,
+            content_type: "image/png",
+            byte_size: 3,
+            file_name: "avatar.png",
+        };
+        let first = write!(db.store, |tx| async {
+            let media = tx.insert_media(&record("avatar/one")).await?;
+            tx.replace_avatar(id, media).await
+        }
+        .await)
         .unwrap();
-        write!(db.store, |tx| tx.set_avatar(id, &[1, 2, 3]).await).unwrap();
-        assert_eq!(
-            db.store.avatar(id).await.unwrap().unwrap().0,
-            vec![1, 2, 3],
-            "{:?}",
+        assert_eq!(first, None, "nothing replaced");
+        let second = write!(db.store, |tx| async {
+            let media = tx.insert_media(&record("avatar/two")).await?;
+            tx.replace_avatar(id, media).await
+        }
+        .await)
+        .unwrap();
+        assert_eq!(second.as_deref(), Some("avatar/one"), "{:?}", db.backend());
+        let now = db.store.avatar_media(id).await.unwrap().unwrap();
+        assert_eq!(now.storage_key, "avatar/two");
+        assert_eq!(now.byte_size, 3);
+        assert!(db.store.user(id).await.unwrap().unwrap().has_avatar);
+        let taken = write!(db.store, |tx| tx.insert_media(&record("avatar/two")).await);
+        assert!(
+            matches!(taken, Err(store::StoreError::Conflict(_))),
+            "keys are unique"
+        );
+        assert!(write!(db.store, |tx| tx.delete_media(now.id).await).unwrap());
+        assert!(
+            !db.store.user(id).await.unwrap().unwrap().has_avatar,
+            "deleting the file clears the avatar ({:?})",
             db.backend()
         );
-        assert!(db.store.user(id).await.unwrap().unwrap().has_avatar);
         db.cleanup().await;
     }
 }

@@ -119,13 +119,18 @@ impl TestApp {
     /// A second Lore node on this one's database, as a load balancer would put beside it. The
     /// database stays owned by `self`.
     pub async fn second_node(&self) -> TestApp {
+        self.second_node_with(|_| {}).await
+    }
+
+    /// A second node with settings changed by `configure` (to share the first one's bucket).
+    pub async fn second_node_with(&self, configure: impl FnOnce(&mut Settings)) -> TestApp {
         let url = self
             .db
             .as_ref()
             .expect("the first node owns a database")
             .url
             .clone();
-        TestApp::build(None, url, "http://127.0.0.1", |_| {}).await
+        TestApp::build(None, url, "http://127.0.0.1", configure).await
     }
 
     /// Lore on SQLite as if deployed behind HTTPS at `public_url`.
@@ -164,6 +169,7 @@ impl TestApp {
             dev_mail: false,
             metrics_bind: None,
             trusted_proxies: server::client_ip::TrustedProxies::default(),
+            media: server::config::MediaPlace::Folder(data_dir.path().join("media")),
             connections: server::config::Connections::default(),
         };
         configure(&mut settings);
@@ -343,6 +349,27 @@ impl TestApp {
             .id
     }
 
+    /// The app's data folder (its media folder is `media/` in it).
+    pub fn data_dir(&self) -> std::path::PathBuf {
+        self.data_dir.path().to_owned()
+    }
+
+    /// Creates an account with `role` and returns its session token. The role is set before the
+    /// session is first used, so no node has cached the learner it started as.
+    pub async fn register_as(&self, email: &str, role: domain::Role) -> String {
+        let cookie = self.register(email, "a long and unusual passphrase").await;
+        let store = self.services.store();
+        let email = domain::Email::parse(email).expect("a valid email");
+        let id = store
+            .credentials(&email)
+            .await
+            .expect("read credentials")
+            .expect("the account just made")
+            .id;
+        store::write_alone!(store, |tx| tx.set_user_role(id, role).await).expect("set the role");
+        cookie
+    }
+
     /// Signs in and returns the new session token.
     pub async fn login(
         &self,
@@ -384,6 +411,38 @@ impl TestApp {
     }
 }
 
+/// This process's resident memory, and its peak since [`reset_peak_rss`], in bytes (Linux).
+fn rss() -> (u64, u64) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix(name))
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|kb| kb.parse::<u64>().ok())
+            .unwrap_or_else(|| panic!("{name} in /proc/self/status"))
+            * 1024
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+/// Makes the kernel's peak-RSS mark start again from the current RSS.
+fn reset_peak_rss() {
+    std::fs::write("/proc/self/clear_refs", "5").unwrap();
+}
+
+/// How far this process's memory (which runs the app) rose above where it was while `work` ran.
+pub async fn peak_growth<F: std::future::Future>(work: F) -> (F::Output, u64) {
+    let (before, _) = rss();
+    reset_peak_rss();
+    let output = work.await;
+    let (_, peak) = rss();
+    (output, peak.saturating_sub(before))
+}
+
+/// One mebibyte.
+pub const MIB: u64 = 1024 * 1024;
+
 /// The first `http…` link in a mail body.
 fn first_link(text: &str) -> String {
     let start = text.find("http").expect("a link in the mail");
@@ -406,4 +465,92 @@ pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
             let (name, value) = pair.split_once('=')?;
             (name.ends_with("lore_session") && !value.is_empty()).then(|| value.to_owned())
         })
+}
+
+/// The path of a test server program from PyPI that `var` names (scripts/setup.sh --test installs
+/// them, scripts/test.sh names them), or `None` when it is missing and not required: CI requires
+/// every one, so a missing tool fails there instead of skipping.
+pub fn test_tool(var: &str, name: &str) -> Option<String> {
+    match std::env::var(var) {
+        Ok(path) if std::path::Path::new(&path).exists() => Some(path),
+        _ if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!("CI needs {name}: run scripts/setup.sh --test and set {var}")
+        }
+        _ => {
+            eprintln!("{name} not installed (scripts/setup.sh --test); skipping this test");
+            None
+        }
+    }
+}
+
+/// A loopback port nothing listens on now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free port")
+        .port()
+}
+
+/// A moto S3 server (from PyPI) on a free loopback port, with one bucket; killed when dropped.
+pub struct S3Server {
+    _child: tokio::process::Child,
+    endpoint: String,
+}
+
+/// The bucket tests store files in.
+const BUCKET: &str = "lore-media";
+
+impl S3Server {
+    /// Starts moto, or `None` when it is not installed and not required (outside `make test` and
+    /// CI, which install it with scripts/setup.sh --test and name it in `LORE_TEST_MOTO`).
+    pub async fn start() -> Option<S3Server> {
+        let program = test_tool("LORE_TEST_MOTO", "moto")?;
+        let port = free_port();
+        let child = tokio::process::Command::new(program)
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("start moto_server");
+        let endpoint = format!("http://127.0.0.1:{port}");
+        let deadline = std::time::Instant::now() + STEP;
+        let client = reqwest::Client::new();
+        // S3's CreateBucket: an unsigned PUT, which moto accepts.
+        while !client
+            .put(format!("{endpoint}/{BUCKET}"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
+            assert!(std::time::Instant::now() < deadline, "moto did not start");
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        Some(S3Server {
+            _child: child,
+            endpoint,
+        })
+    }
+
+    /// Settings that put an app's media in this server's bucket.
+    pub fn place(&self) -> server::config::MediaPlace {
+        server::config::MediaPlace::S3 {
+            bucket: BUCKET.into(),
+            endpoint: Some(self.endpoint.clone()),
+            region: "us-east-1".into(),
+            access_key_id: "lore-test".into(),
+            secret_access_key: SecretString::from("lore-test-secret".to_owned()),
+        }
+    }
+
+    /// How many objects the bucket holds (ListObjectsV2, unsigned).
+    pub async fn object_count(&self) -> usize {
+        let listing = reqwest::get(format!("{}/{BUCKET}?list-type=2", self.endpoint))
+            .await
+            .expect("list the bucket")
+            .text()
+            .await
+            .expect("listing");
+        listing.matches("<Key>").count()
+    }
 }

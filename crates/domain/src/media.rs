@@ -1,0 +1,316 @@
+//! Uploaded files: what kinds there are, what each may contain, how large it may be, and who may
+//! upload and read it. The media service asks these before it stores or sends a byte.
+//!
+//! A file's type is decided by its content (its first bytes), never by its name or the type the
+//! client claims, so a script cannot be uploaded as a "video" and later run from Lore's origin.
+
+use crate::permissions::Actor;
+use crate::{Role, UserId};
+use serde::{Deserialize, Serialize};
+
+/// What an upload is for. It decides the accepted content types and the size limit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MediaKind {
+    /// A profile picture, already cropped and scaled to a PNG by the image pipeline.
+    Avatar,
+    /// A picture in a lesson or a course cover.
+    Image,
+    /// A lesson video.
+    Video,
+    /// A lesson recording.
+    Audio,
+    /// An attachment learners download (slides, worksheets, archives).
+    Document,
+}
+
+/// One mebibyte.
+const MIB: u64 = 1024 * 1024;
+
+impl MediaKind {
+    /// Every kind, for tests and listings.
+    pub const ALL: [MediaKind; 5] = [
+        MediaKind::Avatar,
+        MediaKind::Image,
+        MediaKind::Video,
+        MediaKind::Audio,
+        MediaKind::Document,
+    ];
+
+    /// The name stored in the database and used in URLs.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            MediaKind::Avatar => "avatar",
+            MediaKind::Image => "image",
+            MediaKind::Video => "video",
+            MediaKind::Audio => "audio",
+            MediaKind::Document => "document",
+        }
+    }
+
+    /// Reads a stored or requested kind name.
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.as_str() == raw)
+    }
+
+    /// The largest file of this kind accepted. Videos are long lectures; the others are small.
+    pub const fn max_bytes(self) -> u64 {
+        match self {
+            MediaKind::Avatar => MIB,
+            MediaKind::Image => 20 * MIB,
+            MediaKind::Video => 4096 * MIB,
+            MediaKind::Audio => 512 * MIB,
+            MediaKind::Document => 256 * MIB,
+        }
+    }
+
+    /// The content types (as sniffed from the first bytes) a file of this kind may have.
+    pub const fn accepted_types(self) -> &'static [&'static str] {
+        match self {
+            MediaKind::Avatar => &["image/png"],
+            MediaKind::Image => &["image/png", "image/jpeg", "image/webp", "image/gif"],
+            MediaKind::Video => &["video/mp4", "video/webm", "video/quicktime"],
+            MediaKind::Audio => &[
+                "audio/mpeg",
+                "audio/mp4",
+                "audio/m4a",
+                "audio/ogg",
+                "audio/x-wav",
+                "audio/x-flac",
+            ],
+            MediaKind::Document => &[
+                "application/pdf",
+                "application/zip",
+                "application/epub+zip",
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ],
+        }
+    }
+
+    /// Whether a file whose content sniffed as `content_type` may be stored as this kind.
+    pub fn accepts(self, content_type: &str) -> bool {
+        self.accepted_types().contains(&content_type)
+    }
+
+    /// Whether browsers should show the file in the page (pictures, players) or save it
+    /// (documents: a PDF viewer in Lore's origin is not worth the risk).
+    pub const fn inline(self) -> bool {
+        !matches!(self, MediaKind::Document)
+    }
+}
+
+/// Whether `actor` may upload a file of `kind` through the media API. Avatars are set through the
+/// account page by anyone signed in; course material is uploaded by those who write courses.
+pub fn can_upload(actor: &Actor, kind: MediaKind) -> bool {
+    match kind {
+        MediaKind::Avatar => true,
+        MediaKind::Image | MediaKind::Video | MediaKind::Audio | MediaKind::Document => {
+            matches!(actor.role, Role::Author | Role::Admin)
+        }
+    }
+}
+
+/// Whether `viewer` may read a file of `kind` uploaded by `owner`. Avatars are public (they show
+/// beside reviews and course cards). Course material is readable by its owner and admins; lessons
+/// will grant learners access through `can_view_lesson` once they reference media.
+pub fn can_read(viewer: Option<&Actor>, kind: MediaKind, owner: UserId) -> bool {
+    match kind {
+        MediaKind::Avatar => true,
+        MediaKind::Image | MediaKind::Video | MediaKind::Audio | MediaKind::Document => {
+            viewer.is_some_and(|v| v.id == owner || v.role == Role::Admin)
+        }
+    }
+}
+
+/// Whether `actor` may delete a file uploaded by `owner`: its owner and admins.
+pub fn can_delete(actor: &Actor, owner: UserId) -> bool {
+    actor.id == owner || actor.role == Role::Admin
+}
+
+/// The part of a file a reader asked for with an HTTP `Range` header, resolved against its size.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ByteRange {
+    /// The first byte sent.
+    pub start: u64,
+    /// One past the last byte sent.
+    pub end: u64,
+}
+
+/// Why a `Range` header cannot be served.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum RangeError {
+    /// The range starts past the end of the file (HTTP 416).
+    #[error("range not satisfiable")]
+    Unsatisfiable,
+}
+
+/// Resolves one `bytes=` range (`a-b`, `a-`, `-n`) against a file of `size` bytes. A header that
+/// is not a single byte range is ignored (`Ok(None)`: send the whole file), as RFC 9110 allows;
+/// players only ever ask for one.
+pub fn byte_range(header: &str, size: u64) -> Result<Option<ByteRange>, RangeError> {
+    let Some(spec) = header.trim().strip_prefix("bytes=") else {
+        return Ok(None);
+    };
+    if spec.contains(',') {
+        return Ok(None);
+    }
+    let Some((first, last)) = spec.trim().split_once('-') else {
+        return Ok(None);
+    };
+    let (first, last) = (first.trim(), last.trim());
+    let range = if first.is_empty() {
+        let Ok(suffix) = last.parse::<u64>() else {
+            return Ok(None);
+        };
+        if suffix == 0 {
+            return Err(RangeError::Unsatisfiable);
+        }
+        ByteRange {
+            start: size.saturating_sub(suffix),
+            end: size,
+        }
+    } else {
+        let Ok(start) = first.parse::<u64>() else {
+            return Ok(None);
+        };
+        let end = if last.is_empty() {
+            size
+        } else {
+            match last.parse::<u64>() {
+                Ok(last) if last >= start => last.saturating_add(1).min(size),
+                _ => return Ok(None),
+            }
+        };
+        ByteRange { start, end }
+    };
+    if range.start >= size {
+        return Err(RangeError::Unsatisfiable);
+    }
+    Ok(Some(range))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn actor(id: i64, role: Role) -> Actor {
+        Actor {
+            id: UserId::new(id),
+            role,
+        }
+    }
+
+    #[test]
+    fn kinds_round_trip_through_their_names() {
+        for kind in MediaKind::ALL {
+            assert_eq!(MediaKind::parse(kind.as_str()), Some(kind));
+        }
+        assert_eq!(MediaKind::parse("script"), None);
+    }
+
+    #[test]
+    fn content_decides_the_kind() {
+        assert!(MediaKind::Video.accepts("video/mp4"));
+        assert!(!MediaKind::Video.accepts("text/html"));
+        assert!(
+            !MediaKind::Image.accepts("image/svg+xml"),
+            "SVG can carry script"
+        );
+        assert!(
+            !MediaKind::Avatar.accepts("image/jpeg"),
+            "avatars are re-encoded to PNG"
+        );
+        assert!(!MediaKind::Document.inline());
+        assert!(MediaKind::Video.inline());
+    }
+
+    #[test]
+    fn course_material_is_uploaded_by_those_who_write_courses() {
+        for kind in [MediaKind::Video, MediaKind::Document] {
+            assert!(!can_upload(&actor(1, Role::Learner), kind));
+            assert!(!can_upload(&actor(1, Role::Reviewer), kind));
+            assert!(can_upload(&actor(1, Role::Author), kind));
+            assert!(can_upload(&actor(1, Role::Admin), kind));
+        }
+        assert!(can_upload(&actor(1, Role::Learner), MediaKind::Avatar));
+    }
+
+    #[test]
+    fn course_material_is_private_to_its_owner_and_admins() {
+        let owner = UserId::new(7);
+        assert!(can_read(
+            Some(&actor(7, Role::Author)),
+            MediaKind::Video,
+            owner
+        ));
+        assert!(can_read(
+            Some(&actor(1, Role::Admin)),
+            MediaKind::Video,
+            owner
+        ));
+        assert!(!can_read(
+            Some(&actor(8, Role::Author)),
+            MediaKind::Video,
+            owner
+        ));
+        assert!(!can_read(None, MediaKind::Document, owner));
+        assert!(can_read(None, MediaKind::Avatar, owner));
+        assert!(can_delete(&actor(7, Role::Learner), owner));
+        assert!(!can_delete(&actor(8, Role::Reviewer), owner));
+    }
+
+    #[test]
+    fn ranges_players_send_are_resolved() {
+        let r = |h: &str| byte_range(h, 1000);
+        assert_eq!(
+            r("bytes=0-"),
+            Ok(Some(ByteRange {
+                start: 0,
+                end: 1000
+            }))
+        );
+        assert_eq!(r("bytes=10-19"), Ok(Some(ByteRange { start: 10, end: 20 })));
+        assert_eq!(
+            r("bytes=990-5000"),
+            Ok(Some(ByteRange {
+                start: 990,
+                end: 1000
+            }))
+        );
+        assert_eq!(
+            r("bytes=-100"),
+            Ok(Some(ByteRange {
+                start: 900,
+                end: 1000
+            }))
+        );
+        assert_eq!(
+            r("bytes=-5000"),
+            Ok(Some(ByteRange {
+                start: 0,
+                end: 1000
+            }))
+        );
+        assert_eq!(r("bytes=1000-"), Err(RangeError::Unsatisfiable));
+        assert_eq!(r("bytes=-0"), Err(RangeError::Unsatisfiable));
+        assert_eq!(r("bytes=5-2"), Ok(None), "malformed: ignored");
+        assert_eq!(r("bytes=0-1,5-6"), Ok(None), "several: the whole file");
+        assert_eq!(r("items=0-1"), Ok(None));
+    }
+
+    proptest! {
+        #[test]
+        fn a_served_range_is_never_empty_and_stays_inside_the_file(
+            header in "bytes=[0-9]{0,6}-[0-9]{0,6}",
+            size in 1u64..2_000_000,
+        ) {
+            if let Ok(Some(range)) = byte_range(&header, size) {
+                prop_assert!(range.start < range.end);
+                prop_assert!(range.end <= size);
+            }
+        }
+    }
+}

@@ -1,0 +1,217 @@
+//! Records of uploaded files. The bytes live in the media store; a row here says whose a file is,
+//! what it is and where it is, and is written in the same unit of work as whatever uses the file.
+
+use crate::db::{Tx, on};
+use crate::{Store, StoreError, now_millis};
+use domain::{MediaId, MediaKind, UserId};
+
+/// A file to record, already stored under `storage_key`.
+#[derive(Clone, Debug)]
+pub struct NewMedia<'a> {
+    /// Who uploaded it.
+    pub owner: UserId,
+    /// What it is for.
+    pub kind: MediaKind,
+    /// Its key in the media store.
+    pub storage_key: &'a str,
+    /// Its content type, as sniffed from its first bytes.
+    pub content_type: &'a str,
+    /// Its length.
+    pub byte_size: u64,
+    /// The name it had on the uploader's machine, for downloads (never a path).
+    pub file_name: &'a str,
+}
+
+/// A recorded file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MediaRecord {
+    /// The file.
+    pub id: MediaId,
+    /// Who uploaded it.
+    pub owner: UserId,
+    /// What it is for.
+    pub kind: MediaKind,
+    /// Its key in the media store.
+    pub storage_key: String,
+    /// Its content type.
+    pub content_type: String,
+    /// Its length.
+    pub byte_size: u64,
+    /// The name it had on the uploader's machine.
+    pub file_name: String,
+    /// When it was stored (Unix ms).
+    pub created_at: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct MediaRow {
+    id: i64,
+    owner_id: i64,
+    kind: String,
+    storage_key: String,
+    content_type: String,
+    byte_size: i64,
+    file_name: String,
+    created_at: i64,
+}
+
+impl TryFrom<MediaRow> for MediaRecord {
+    type Error = StoreError;
+    fn try_from(row: MediaRow) -> Result<Self, StoreError> {
+        Ok(MediaRecord {
+            id: MediaId::new(row.id),
+            owner: UserId::new(row.owner_id),
+            kind: MediaKind::parse(&row.kind)
+                .ok_or_else(|| StoreError::corrupt("media", row.kind))?,
+            storage_key: row.storage_key,
+            content_type: row.content_type,
+            byte_size: u64::try_from(row.byte_size)
+                .map_err(|_| StoreError::corrupt("media", row.byte_size.to_string()))?,
+            file_name: row.file_name,
+            created_at: row.created_at,
+        })
+    }
+}
+
+const MEDIA_COLUMNS: &str = "m.id, m.owner_id, m.kind, m.storage_key, m.content_type, m.byte_size, m.file_name, m.created_at";
+
+impl Store {
+    /// The record of one file.
+    pub async fn media(&self, id: MediaId) -> Result<Option<MediaRecord>, StoreError> {
+        let sql = const_format::formatcp!("SELECT {MEDIA_COLUMNS} FROM media m WHERE m.id = $1");
+        let row: Option<MediaRow> = on!(Pool, &self.pool, |pool| {
+            sqlx::query_as(sql)
+                .bind(id.get())
+                .fetch_optional(pool)
+                .await?
+        });
+        row.map(MediaRecord::try_from).transpose()
+    }
+
+    /// The record of a user's avatar, if they have one.
+    pub async fn avatar_media(&self, user: UserId) -> Result<Option<MediaRecord>, StoreError> {
+        let sql = const_format::formatcp!(
+            "SELECT {MEDIA_COLUMNS} FROM users u JOIN media m ON m.id = u.avatar_media_id \
+             WHERE u.id = $1"
+        );
+        let row: Option<MediaRow> = on!(Pool, &self.pool, |pool| {
+            sqlx::query_as(sql)
+                .bind(user.get())
+                .fetch_optional(pool)
+                .await?
+        });
+        row.map(MediaRecord::try_from).transpose()
+    }
+
+    /// Avatars still held as database BLOBs (from before the media store), a batch at a time.
+    pub async fn legacy_avatars(&self, limit: i64) -> Result<Vec<(UserId, Vec<u8>)>, StoreError> {
+        let rows: Vec<(i64, Vec<u8>)> = on!(Pool, &self.pool, |pool| {
+            sqlx::query_as("SELECT user_id, png FROM avatars ORDER BY user_id LIMIT $1")
+                .bind(limit)
+                .fetch_all(pool)
+                .await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(id, png)| (UserId::new(id), png))
+            .collect())
+    }
+}
+
+impl Tx {
+    /// Records a stored file.
+    pub async fn insert_media(&mut self, media: &NewMedia<'_>) -> Result<MediaId, StoreError> {
+        let byte_size = i64::try_from(media.byte_size)
+            .map_err(|_| StoreError::corrupt("media", media.byte_size.to_string()))?;
+        let (id,): (i64,) = on!(TxInner, &mut self.inner, |tx| {
+            sqlx::query_as(
+                "INSERT INTO media (storage_key, owner_id, kind, content_type, byte_size, \
+                 file_name, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            )
+            .bind(media.storage_key)
+            .bind(media.owner.get())
+            .bind(media.kind.as_str())
+            .bind(media.content_type)
+            .bind(byte_size)
+            .bind(media.file_name)
+            .bind(now_millis())
+            .fetch_one(&mut **tx)
+            .await?
+        });
+        Ok(MediaId::new(id))
+    }
+
+    /// Forgets a file's record; says whether there was one. The caller deletes the bytes once
+    /// this has committed.
+    pub async fn delete_media(&mut self, id: MediaId) -> Result<bool, StoreError> {
+        let done = on!(TxInner, &mut self.inner, |tx| {
+            sqlx::query("DELETE FROM media WHERE id = $1")
+                .bind(id.get())
+                .execute(&mut **tx)
+                .await?
+                .rows_affected()
+        });
+        Ok(done == 1)
+    }
+
+    /// Makes `media` the user's avatar and forgets the one it replaces, returning that one's
+    /// storage key so the caller can delete its bytes after commit.
+    pub async fn replace_avatar(
+        &mut self,
+        user: UserId,
+        media: MediaId,
+    ) -> Result<Option<String>, StoreError> {
+        let old: Option<(i64, String)> = on!(TxInner, &mut self.inner, |tx| {
+            sqlx::query_as(
+                "SELECT m.id, m.storage_key FROM users u JOIN media m ON m.id = u.avatar_media_id \
+                 WHERE u.id = $1",
+            )
+            .bind(user.get())
+            .fetch_optional(&mut **tx)
+            .await?
+        });
+        on!(TxInner, &mut self.inner, |tx| {
+            sqlx::query("UPDATE users SET avatar_media_id = $2 WHERE id = $1")
+                .bind(user.get())
+                .bind(media.get())
+                .execute(&mut **tx)
+                .await?;
+        });
+        let Some((old_id, old_key)) = old else {
+            return Ok(None);
+        };
+        self.delete_media(MediaId::new(old_id)).await?;
+        Ok(Some(old_key))
+    }
+
+    /// Removes a user's BLOB avatar once it has been copied to the media store; false when another
+    /// node moved it first.
+    pub async fn forget_legacy_avatar(&mut self, user: UserId) -> Result<bool, StoreError> {
+        let done = on!(TxInner, &mut self.inner, |tx| {
+            sqlx::query("DELETE FROM avatars WHERE user_id = $1")
+                .bind(user.get())
+                .execute(&mut **tx)
+                .await?
+                .rows_affected()
+        });
+        Ok(done == 1)
+    }
+
+    /// Stores an avatar the old way, as a BLOB: only for tests of the move to the media store.
+    #[cfg(feature = "test-support")]
+    pub async fn insert_legacy_avatar(
+        &mut self,
+        user: UserId,
+        png: &[u8],
+    ) -> Result<(), StoreError> {
+        on!(TxInner, &mut self.inner, |tx| {
+            sqlx::query("INSERT INTO avatars (user_id, png, updated_at) VALUES ($1, $2, $3)")
+                .bind(user.get())
+                .bind(png)
+                .bind(now_millis())
+                .execute(&mut **tx)
+                .await?;
+        });
+        Ok(())
+    }
+}
