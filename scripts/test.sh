@@ -34,7 +34,9 @@ step "unit and integration tests (SQLite and PostgreSQL), linted by clippy"
 # cargo-nextest runs every test in a process of its own, two at a time (.config/nextest.toml). In
 # one process, several Leptos apps on separate tokio runtimes now and then stall a request, which
 # once forced cargo test down to one thread; a process per test removes the sharing itself.
-cargo nextest run --workspace --exclude frontend --locked
+# They are built in the release server's profile, so the release build below reuses every artifact
+# but the browser bundle (Cargo.toml, [profile.server-release]; crates/workspace-hack).
+cargo nextest run --workspace --exclude frontend --locked --cargo-profile server-release
 
 step "release build (cargo leptos), linted by clippy"
 cargo leptos build --release

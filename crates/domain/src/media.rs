@@ -58,7 +58,7 @@ impl MediaKind {
         match self {
             MediaKind::Avatar => MIB,
             MediaKind::Image => 20 * MIB,
-            MediaKind::Video => 4096 * MIB,
+            MediaKind::Video => 2048 * MIB,
             MediaKind::Audio => 512 * MIB,
             MediaKind::Document => 256 * MIB,
         }

@@ -103,6 +103,11 @@ const USER_COLUMNS: &str = "u.id, u.email, u.display_name, u.role, u.disabled_at
      u.avatar_media_id IS NOT NULL AS has_avatar";
 
 const CREDENTIALS: &str = "SELECT id, role, password_hash, disabled_at FROM users";
+/// Sign-in on SQLite: the email column is `COLLATE NOCASE`, and so is its unique index.
+const SIGN_IN_SQLITE: &str = const_format::concatcp!(CREDENTIALS, " WHERE email = $1");
+/// Sign-in on PostgreSQL: the unique index is on `lower(email)`.
+const SIGN_IN_POSTGRES: &str =
+    const_format::concatcp!(CREDENTIALS, " WHERE lower(email) = lower($1)");
 
 impl Store {
     /// The sign-in facts for an email, ignoring case. Each dialect compares the way its index is
@@ -111,22 +116,50 @@ impl Store {
     pub async fn credentials(&self, email: &Email) -> Result<Option<Credentials>, StoreError> {
         let row: Option<CredentialsRow> = match &self.pool {
             Pool::Sqlite(pool) => {
-                sqlx::query_as(const_format::concatcp!(CREDENTIALS, " WHERE email = $1"))
+                sqlx::query_as(SIGN_IN_SQLITE)
                     .bind(email.as_str())
                     .fetch_optional(pool)
                     .await?
             }
             Pool::Postgres(pool) => {
-                sqlx::query_as(const_format::concatcp!(
-                    CREDENTIALS,
-                    " WHERE lower(email) = lower($1)"
-                ))
-                .bind(email.as_str())
-                .fetch_optional(pool)
-                .await?
+                sqlx::query_as(SIGN_IN_POSTGRES)
+                    .bind(email.as_str())
+                    .fetch_optional(pool)
+                    .await?
             }
         };
         row.map(Credentials::try_from).transpose()
+    }
+
+    /// The query plan of the sign-in lookup, for the test that proves it uses an index. PostgreSQL
+    /// is told to avoid sequential scans, so that on a small table it still shows whether an index
+    /// *can* serve the query.
+    #[cfg(feature = "test-support")]
+    pub async fn sign_in_plan(&self) -> Result<String, StoreError> {
+        let lines: Vec<String> = match &self.pool {
+            Pool::Sqlite(pool) => {
+                let sql = const_format::concatcp!("EXPLAIN QUERY PLAN ", SIGN_IN_SQLITE);
+                let rows: Vec<(i64, i64, i64, String)> = sqlx::query_as(sql)
+                    .bind("a@example.com")
+                    .fetch_all(pool)
+                    .await?;
+                rows.into_iter().map(|row| row.3).collect()
+            }
+            Pool::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                sqlx::query("SET LOCAL enable_seqscan = off")
+                    .execute(&mut *tx)
+                    .await?;
+                let sql = const_format::concatcp!("EXPLAIN ", SIGN_IN_POSTGRES);
+                let rows: Vec<(String,)> = sqlx::query_as(sql)
+                    .bind("a@example.com")
+                    .fetch_all(&mut *tx)
+                    .await?;
+                tx.rollback().await?;
+                rows.into_iter().map(|row| row.0).collect()
+            }
+        };
+        Ok(lines.join("\n"))
     }
 
     /// Whether an account has this email or one that looks the same (see [`Email::skeleton`]).

@@ -357,6 +357,19 @@ async fn a_new_avatar_replaces_the_old_record_and_hands_back_its_key() {
 }
 
 #[tokio::test]
+async fn sign_in_finds_the_account_through_an_index_on_both_backends() {
+    for db in TestDb::every_backend().await {
+        let plan = db.store.sign_in_plan().await.unwrap();
+        let uses_index = match db.backend() {
+            store::Backend::Sqlite => plan.contains("USING INDEX") && !plan.contains("SCAN users"),
+            store::Backend::Postgres => plan.contains("Index Scan using users_email on"),
+        };
+        assert!(uses_index, "{:?}: {plan}", db.backend());
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
 async fn look_alike_emails_are_taken_too() {
     for db in TestDb::every_backend().await {
         let first = account(&db.store, &email("eco@example.com"), "Eco", "$h")
