@@ -35,7 +35,10 @@ step "unit and integration tests (SQLite and PostgreSQL), linted by clippy"
 # one process, several Leptos apps on separate tokio runtimes now and then stall a request, which
 # once forced cargo test down to one thread; a process per test removes the sharing itself.
 # They are built in the release server's profile, so the release build below reuses every artifact
-# but the browser bundle (Cargo.toml, [profile.server-release]; crates/workspace-hack).
+# but the browser bundle (Cargo.toml, [profile.server-release]; crates/workspace-hack). cargo-leptos
+# sets LEPTOS_OUTPUT_NAME for its builds and leptos reads it at compile time (`option_env!`): set
+# the same here, or the release build compiles leptos and all built on it again.
+export LEPTOS_OUTPUT_NAME=lore
 cargo nextest run --workspace --exclude frontend --locked --cargo-profile server-release
 
 step "release build (cargo leptos), linted by clippy"
