@@ -134,25 +134,3 @@ pub fn request_lang() -> domain::Lang {
 pub fn safe_next(next: Option<&str>) -> String {
     domain::redirect::safe_next(next)
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cookies_are_http_only_and_prefixed_under_tls() {
-        let tls = SessionCookie { secure: true };
-        assert_eq!(
-            tls.set("abc"),
-            "__Host-lore_session=abc; Path=/; HttpOnly; SameSite=Lax; Secure"
-        );
-        let plain = SessionCookie { secure: false };
-        assert_eq!(
-            plain.set("abc"),
-            "lore_session=abc; Path=/; HttpOnly; SameSite=Lax"
-        );
-        assert!(plain.clear().contains("Max-Age=0"));
-        assert_eq!(plain.read("a=1; lore_session=xyz; b=2"), Some("xyz"));
-        assert_eq!(tls.read("lore_session=xyz"), None);
-    }
-}
