@@ -69,6 +69,34 @@ impl std::fmt::Debug for Download {
     }
 }
 
+/// A body that is already whole in memory (an avatar PNG), as the stream the media store takes.
+fn one_chunk(
+    bytes: Vec<u8>,
+) -> impl futures_util::Stream<Item = Result<Bytes, std::io::Error>> + Send {
+    futures_util::stream::iter([Ok(Bytes::from(bytes))])
+}
+
+/// Records the avatar stored under `key` as `user`'s, as part of `tx`; returns its id and the
+/// storage key of the avatar it replaces.
+async fn record_avatar(
+    tx: &mut store::Tx,
+    user: UserId,
+    key: &str,
+    stored: media::Stored,
+) -> Result<(MediaId, Option<String>), ServiceError> {
+    let id = tx
+        .insert_media(&NewMedia {
+            owner: user,
+            kind: MediaKind::Avatar,
+            storage_key: key,
+            content_type: stored.content_type,
+            byte_size: stored.size,
+            file_name: "avatar.png",
+        })
+        .await?;
+    Ok((id, tx.replace_avatar(user, id).await?))
+}
+
 fn refusal(err: UploadError) -> ServiceError {
     match err {
         UploadError::Empty => ServiceError::File(FileProblem::Empty),
@@ -156,7 +184,9 @@ impl Services {
         }
     }
 
-    /// Replaces `me`'s avatar with `png` (already checked and resized by the image pipeline).
+    /// Replaces `me`'s avatar with `png` (already checked and resized by the image pipeline):
+    /// the bytes first, then the record and its audit entry in one unit; the replaced avatar's
+    /// bytes are deleted once that unit has committed.
     pub async fn set_avatar(
         &self,
         me: &CurrentSession,
@@ -166,64 +196,42 @@ impl Services {
         self.throttle(AVATARS_PER_ACCOUNT, &me.actor.id.to_string())
             .await?;
         let key = media::new_key(MediaKind::Avatar);
-        let old_key = self
-            .store_avatar(me.actor.id, &key, png, Some(client))
-            .await?;
-        if let Some(old_key) = old_key {
-            self.discard(&old_key).await;
-        }
-        Ok(())
-    }
-
-    /// Writes an avatar's bytes under `key`, then records it as `user`'s in one unit (audited when
-    /// a person did it); returns the replaced avatar's key.
-    async fn store_avatar(
-        &self,
-        user: UserId,
-        key: &str,
-        png: Vec<u8>,
-        client: Option<&Client>,
-    ) -> Result<Option<String>, ServiceError> {
         let size = png.len();
-        let body = futures_util::stream::iter([Ok::<_, std::io::Error>(Bytes::from(png))]);
         let stored = self
             .media
-            .put_stream(key, MediaKind::Avatar, body)
+            .put_stream(&key, MediaKind::Avatar, one_chunk(png))
             .await
             .map_err(refusal)?;
+        let user = me.actor.id;
         let recorded = async {
             let mut tx = self.store().begin().await?;
-            let id = tx
-                .insert_media(&NewMedia {
-                    owner: user,
-                    kind: MediaKind::Avatar,
-                    storage_key: key,
-                    content_type: stored.content_type,
-                    byte_size: stored.size,
-                    file_name: "avatar.png",
-                })
-                .await?;
-            let old = tx.replace_avatar(user, id).await?;
-            if let Some(client) = client {
-                let detail = format!("{id} {size} bytes");
-                audit(
-                    &mut tx,
-                    "avatar.set",
-                    Some(user),
-                    Some(user),
-                    client,
-                    &detail,
-                )
-                .await?;
-            }
+            let (id, old) = record_avatar(&mut tx, user, &key, stored).await?;
+            let detail = format!("{id} {size} bytes");
+            audit(
+                &mut tx,
+                "avatar.set",
+                Some(user),
+                Some(user),
+                client,
+                &detail,
+            )
+            .await?;
             tx.commit().await?;
             Ok::<_, ServiceError>(old)
         }
         .await;
-        if recorded.is_err() {
-            self.discard(key).await;
+        match recorded {
+            Ok(old) => {
+                if let Some(old_key) = old {
+                    self.discard(&old_key).await;
+                }
+                Ok(())
+            }
+            Err(err) => {
+                self.discard(&key).await;
+                Err(err)
+            }
         }
-        recorded
     }
 
     /// The file `id`, or the part of it `range_header` asks for, if `viewer` may read it. A file
@@ -343,8 +351,11 @@ impl Services {
             for (user, png) in batch {
                 let key = media::new_key(MediaKind::Avatar);
                 let size = png.len();
-                let body = futures_util::stream::iter([Ok::<_, std::io::Error>(Bytes::from(png))]);
-                let stored = match self.media.put_stream(&key, MediaKind::Avatar, body).await {
+                let stored = match self
+                    .media
+                    .put_stream(&key, MediaKind::Avatar, one_chunk(png))
+                    .await
+                {
                     Ok(stored) => stored,
                     Err(UploadError::Store(err)) => {
                         return Err(ServiceError::MediaUnavailable(err));
@@ -363,17 +374,7 @@ impl Services {
                     if !tx.forget_legacy_avatar(user).await? {
                         return Ok(false);
                     }
-                    let id = tx
-                        .insert_media(&NewMedia {
-                            owner: user,
-                            kind: MediaKind::Avatar,
-                            storage_key: &key,
-                            content_type: stored.content_type,
-                            byte_size: stored.size,
-                            file_name: "avatar.png",
-                        })
-                        .await?;
-                    tx.replace_avatar(user, id).await?;
+                    record_avatar(&mut tx, user, &key, stored).await?;
                     tx.commit().await?;
                     Ok::<_, ServiceError>(true)
                 }
