@@ -15,7 +15,7 @@ const PASSWORD: &str = "a long and unusual passphrase";
 async fn the_mail_viewer_is_off_by_default_so_a_reset_link_cannot_be_read() {
     let app = TestApp::sqlite().await;
     // An admin with a known address, as the demo seed makes one (this Lore has no demo catalog).
-    store::write_alone!(app.services.store(), |tx| {
+    testdb::write_alone!(app.services.store(), |tx| {
         tx.create_user(&store::NewUser {
             email: domain::Email::parse("admin@example.com").unwrap(),
             display_name: "Admin".into(),

@@ -373,8 +373,8 @@ async fn avatars_kept_in_the_database_move_to_the_media_store_at_start() {
     image::DynamicImage::ImageRgb8(image::RgbImage::new(256, 256))
         .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
         .unwrap();
+    app.db().insert_legacy_avatar(me, &png).await;
     let store = app.services.store();
-    store::write_alone!(store, |tx| tx.insert_legacy_avatar(me, &png).await).unwrap();
     assert_eq!(
         fetch(&app, None, &format!("/media/avatars/{me}.png"), None)
             .await

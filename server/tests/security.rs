@@ -739,7 +739,7 @@ async fn sign_in_works_as_a_plain_form_before_hydration() {
 #[tokio::test]
 async fn disabling_a_user_on_one_node_signs_them_out_on_the_other_within_a_second() {
     let Some(first) = TestApp::postgres().await else {
-        return; // PostgreSQL unreachable and not required: store::testing printed why
+        return; // PostgreSQL unreachable and not required: testdb printed why
     };
     let second = first.second_node().await;
     let admin = first.make_admin("boss@example.com").await;

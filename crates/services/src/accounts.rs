@@ -599,7 +599,7 @@ impl Services {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use store::testing::TestDb;
+    use testdb::TestDb;
 
     const DAY: i64 = 24 * 60 * 60 * 1000;
 

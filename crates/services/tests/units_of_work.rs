@@ -5,7 +5,7 @@
 
 use domain::Lang;
 use services::{Client, CurrentSession, Services, create_admin};
-use store::testing::TestDb;
+use testdb::TestDb;
 
 const PASSWORD: &str = "correct horse battery staple";
 const NEW_PASSWORD: &str = "a different long passphrase";

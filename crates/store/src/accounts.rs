@@ -134,8 +134,8 @@ impl Store {
     /// The query plan of the sign-in lookup, for the test that proves it uses an index. PostgreSQL
     /// is told to avoid sequential scans, so that on a small table it still shows whether an index
     /// *can* serve the query.
-    #[cfg(feature = "test-support")]
-    pub async fn sign_in_plan(&self) -> Result<String, StoreError> {
+    #[cfg(test)]
+    pub(crate) async fn sign_in_plan(&self) -> Result<String, StoreError> {
         let lines: Vec<String> = match &self.pool {
             Pool::Sqlite(pool) => {
                 let sql = const_format::concatcp!("EXPLAIN QUERY PLAN ", SIGN_IN_SQLITE);
@@ -341,5 +341,28 @@ impl Tx {
             self.delete_other_sessions(id, None).await?;
         }
         Ok(done == 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use testdb::TestDb;
+
+    #[tokio::test]
+    async fn sign_in_finds_the_account_through_an_index_on_both_backends() {
+        for db in TestDb::every_backend().await {
+            // `db.store` is the `store` crate testdb links, not this test build of it.
+            let store = crate::Store::connect(&db.url).await.unwrap();
+            let plan = store.sign_in_plan().await.unwrap();
+            let uses_index = match store.backend() {
+                crate::Backend::Sqlite => {
+                    plan.contains("USING INDEX") && !plan.contains("SCAN users")
+                }
+                crate::Backend::Postgres => plan.contains("Index Scan using users_email on"),
+            };
+            assert!(uses_index, "{:?}: {plan}", store.backend());
+            store.close().await;
+            db.cleanup().await;
+        }
     }
 }

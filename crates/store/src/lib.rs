@@ -28,9 +28,6 @@ mod media;
 mod security;
 mod sessions;
 
-#[cfg(feature = "test-support")]
-pub mod testing;
-
 pub use accounts::{Credentials, NewUser, UserRecord};
 pub use catalog::{CourseFilter, NewCategory, NewChapter, NewCourse, NewLesson};
 pub use changes::{Change, ChangeListener, Heard};

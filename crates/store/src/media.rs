@@ -196,22 +196,4 @@ impl Tx {
         });
         Ok(done == 1)
     }
-
-    /// Stores an avatar the old way, as a BLOB: only for tests of the move to the media store.
-    #[cfg(feature = "test-support")]
-    pub async fn insert_legacy_avatar(
-        &mut self,
-        user: UserId,
-        png: &[u8],
-    ) -> Result<(), StoreError> {
-        on!(TxInner, &mut self.inner, |tx| {
-            sqlx::query("INSERT INTO avatars (user_id, png, updated_at) VALUES ($1, $2, $3)")
-                .bind(user.get())
-                .bind(png)
-                .bind(now_millis())
-                .execute(&mut **tx)
-                .await?;
-        });
-        Ok(())
-    }
 }

@@ -4,12 +4,12 @@
 use domain::{
     CourseStatus, Currency, Email, Lang, LessonKind, LocalizedText, Money, Role, Slug, UserId,
 };
-use store::testing::TestDb;
 use store::{
     CourseFilter, NewCategory, NewChapter, NewCourse, NewLesson, NewUser, Store, StoreError,
 };
+use testdb::TestDb;
 
-use store::write_alone as write;
+use testdb::write_alone as write;
 
 fn slug(s: &str) -> Slug {
     Slug::parse(s).unwrap()

@@ -9,7 +9,7 @@ use secrecy::SecretString;
 use server::Application;
 use server::config::{Environment, Settings};
 use services::Services;
-use store::testing::TestDb;
+use testdb::TestDb;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
@@ -66,7 +66,7 @@ impl Spawn {
     }
 
     /// On a fresh PostgreSQL database, or `None` when the server is unreachable and not required
-    /// (see `store::testing`).
+    /// (see `testdb`).
     pub async fn postgres(self) -> Option<TestApp> {
         Some(self.on(TestDb::postgres().await?).await)
     }
@@ -243,11 +243,16 @@ impl TestApp {
         server::mailer::mail_dir(self.data_dir.path())
     }
 
+    /// The test database behind this node, for what a test does behind the app's back.
+    pub fn db(&self) -> &TestDb {
+        self.db.as_ref().expect("this node owns the database")
+    }
+
     /// The mails queued for `to`, oldest first (read from the outbox table, so there is nothing
     /// to wait for: a request queues its mail in the same unit of work as its other writes).
     pub async fn mails_to(&self, to: &str) -> Vec<String> {
-        let db = self.db.as_ref().expect("this node owns the database");
-        db.mails_to(to).await.into_iter().map(|m| m.body).collect()
+        let mails = self.db().mails_to(to).await;
+        mails.into_iter().map(|m| m.body).collect()
     }
 
     /// The first link in the newest mail queued for `to`.
@@ -366,7 +371,7 @@ impl TestApp {
             .expect("read credentials")
             .expect("the account just made")
             .id;
-        store::write_alone!(store, |tx| tx.set_user_role(id, role).await).expect("set the role");
+        testdb::write_alone!(store, |tx| tx.set_user_role(id, role).await).expect("set the role");
         cookie
     }
 

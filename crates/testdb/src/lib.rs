@@ -5,14 +5,18 @@
 //! [`TestDb::cleanup`] or, when a test panics first, by `Drop`. When that server cannot be reached the PostgreSQL half is skipped with a notice,
 //! unless `CI=true` or `LORE_TEST_POSTGRES_URL` is set: then the test fails, so CI never passes by
 //! silently testing one backend.
+//!
+//! What a test does behind the store's back (injecting faults, reading every table, planting old
+//! rows) goes through a pool of this crate's own on the same database, so `store` has no test-only
+//! API.
 
-use crate::db::Pool;
-use crate::{Backend, Store};
-use sqlx::{AssertSqlSafe, Connection, Executor, PgConnection};
+use domain::UserId;
+use sqlx::{AssertSqlSafe, Connection, Executor, PgConnection, PgPool, SqlitePool};
+use store::{Backend, OutboxMail, Store};
 
 /// Runs one store write as a unit of work of its own, committed when it succeeds (and rolled back
 /// when it fails, releasing SQLite's write lock at once):
-/// `store::write_alone!(db.store, |tx| tx.create_user(&user).await)`.
+/// `testdb::write_alone!(db.store, |tx| tx.create_user(&user).await)`.
 #[macro_export]
 macro_rules! write_alone {
     ($store:expr, |$tx:ident| $call:expr) => {{
@@ -34,7 +38,25 @@ pub struct TestDb {
     pub store: Store,
     /// Its URL, for spawning an app against it.
     pub url: String,
+    raw: Raw,
     owner: Option<Owner>,
+}
+
+/// The test's own connections, for SQL no use case runs.
+enum Raw {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Runs `$body` with `$pool` bound to whichever native pool `$raw` holds (one portable statement,
+/// compiled for both drivers).
+macro_rules! on_raw {
+    ($raw:expr, |$pool:ident| $body:expr) => {
+        match $raw {
+            Raw::Sqlite($pool) => $body,
+            Raw::Postgres($pool) => $body,
+        }
+    };
 }
 
 enum Owner {
@@ -55,9 +77,11 @@ impl TestDb {
         let url = format!("sqlite://{}", dir.path().join("lore.db").display());
         let store = Store::connect(&url).await.expect("open SQLite");
         store.migrate().await.expect("migrate SQLite");
+        let raw = Raw::Sqlite(SqlitePool::connect(&url).await.expect("open SQLite"));
         TestDb {
             store,
             url,
+            raw,
             owner: Some(Owner::Sqlite { _folder: dir }),
         }
     }
@@ -85,9 +109,11 @@ impl TestDb {
         let url = replace_database(&admin_url, &name);
         let store = Store::connect(&url).await.expect("open PostgreSQL");
         store.migrate().await.expect("migrate PostgreSQL");
+        let raw = Raw::Postgres(PgPool::connect(&url).await.expect("open PostgreSQL"));
         Some(TestDb {
             store,
             url,
+            raw,
             owner: Some(Owner::Postgres { admin_url, name }),
         })
     }
@@ -110,8 +136,8 @@ impl TestDb {
     /// must touch one.
     pub async fn break_writes(&self, op: &str, table: &str) {
         let name = format!("lore_test_fail_{}_{table}", op.to_lowercase());
-        match &self.store.pool {
-            Pool::Sqlite(pool) => {
+        match &self.raw {
+            Raw::Sqlite(pool) => {
                 let sql = format!(
                     "CREATE TRIGGER {name} BEFORE {op} ON {table} \
                      BEGIN SELECT RAISE(ABORT, 'injected failure'); END"
@@ -120,7 +146,7 @@ impl TestDb {
                     .await
                     .expect("create trigger");
             }
-            Pool::Postgres(pool) => {
+            Raw::Postgres(pool) => {
                 pool.execute(
                     "CREATE OR REPLACE FUNCTION lore_test_fail() RETURNS trigger LANGUAGE plpgsql \
                      AS $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$",
@@ -145,10 +171,10 @@ impl TestDb {
             Backend::Sqlite => format!("DROP TRIGGER {name}"),
             Backend::Postgres => format!("DROP TRIGGER {name} ON {table}"),
         };
-        let dropped = match &self.store.pool {
-            Pool::Sqlite(pool) => pool.execute(AssertSqlSafe(sql)).await.map(drop),
-            Pool::Postgres(pool) => pool.execute(AssertSqlSafe(sql)).await.map(drop),
-        };
+        let dropped = on_raw!(&self.raw, |pool| pool
+            .execute(AssertSqlSafe(sql))
+            .await
+            .map(drop));
         dropped.expect("drop trigger");
     }
 
@@ -158,8 +184,8 @@ impl TestDb {
     pub async fn snapshot(&self) -> String {
         const SKIP: [&str; 2] = ["rate_limits", "_sqlx_migrations"];
         let mut out = String::new();
-        match &self.store.pool {
-            Pool::Sqlite(pool) => {
+        match &self.raw {
+            Raw::Sqlite(pool) => {
                 let tables: Vec<(String,)> = sqlx::query_as(
                     "SELECT name FROM sqlite_master WHERE type = 'table' \
                      AND name NOT LIKE 'sqlite_%' ORDER BY name",
@@ -192,7 +218,7 @@ impl TestDb {
                     out.push_str(&format!("{table}: {rows:?}\n"));
                 }
             }
-            Pool::Postgres(pool) => {
+            Raw::Postgres(pool) => {
                 let tables: Vec<(String,)> = sqlx::query_as(
                     "SELECT table_name::TEXT FROM information_schema.tables \
                      WHERE table_schema = 'public' ORDER BY table_name",
@@ -221,19 +247,35 @@ impl TestDb {
 
     /// Every mail queued for `to`, sent or not, oldest first: what a test reads instead of waiting
     /// for the sender task (the outbox row is written in the same unit as the request).
-    pub async fn mails_to(&self, to: &str) -> Vec<crate::OutboxMail> {
+    pub async fn mails_to(&self, to: &str) -> Vec<OutboxMail> {
         let sql = "SELECT id, to_address, subject, body_text, attempts FROM mail_outbox \
                    WHERE to_address = $1 ORDER BY id";
-        let mails = match &self.store.pool {
-            Pool::Sqlite(pool) => sqlx::query_as(sql).bind(to).fetch_all(pool).await,
-            Pool::Postgres(pool) => sqlx::query_as(sql).bind(to).fetch_all(pool).await,
-        };
+        let mails = on_raw!(&self.raw, |pool| sqlx::query_as(sql)
+            .bind(to)
+            .fetch_all(pool)
+            .await);
         mails.expect("read the outbox")
     }
 
-    /// Closes the pool and removes the database.
+    /// Stores an avatar the old way, as a BLOB in `avatars`, for tests of the move to the media
+    /// store.
+    pub async fn insert_legacy_avatar(&self, user: UserId, png: &[u8]) {
+        let sql = "INSERT INTO avatars (user_id, png, updated_at) VALUES ($1, $2, $3)";
+        let now = store::now_millis();
+        let inserted = on_raw!(&self.raw, |pool| sqlx::query(sql)
+            .bind(user.get())
+            .bind(png)
+            .bind(now)
+            .execute(pool)
+            .await
+            .map(drop));
+        inserted.expect("insert a legacy avatar");
+    }
+
+    /// Closes the pools and removes the database.
     pub async fn cleanup(mut self) {
         self.store.close().await;
+        on_raw!(&self.raw, |pool| pool.close().await);
         if let Some(Owner::Postgres { admin_url, name }) = self.owner.take() {
             drop_database(&admin_url, &name).await;
         }
