@@ -58,6 +58,15 @@ pub enum AppError {
     /// text: that goes to the debug log only.
     #[error("bad request")]
     BadRequest,
+    /// Course settings broke rules: each field's problem, shown beside the field.
+    #[error("invalid fields")]
+    Fields(Vec<domain::authoring::FieldError>),
+    /// Saved elsewhere (another tab) since this edit began; carries the stored version.
+    #[error("edit conflict")]
+    EditConflict(i64),
+    /// The course is not in a state that allows this step.
+    #[error("not now")]
+    Transition(domain::authoring::TransitionError),
     /// The platform failed; try again later.
     #[error("service unavailable")]
     Unavailable,
@@ -132,6 +141,13 @@ impl AppError {
             // Files are sent and refused by the media handlers, never through server functions.
             ServiceError::File(_) | ServiceError::RangeNotSatisfiable { .. } => {
                 (StatusCode::BAD_REQUEST, AppError::BadRequest)
+            }
+            ServiceError::Fields(errors) => (StatusCode::BAD_REQUEST, AppError::Fields(errors)),
+            ServiceError::EditConflict { version } => {
+                (StatusCode::CONFLICT, AppError::EditConflict(version))
+            }
+            ServiceError::Transition(problem) => {
+                (StatusCode::CONFLICT, AppError::Transition(problem))
             }
             ServiceError::Unavailable(source) => {
                 tracing::error!(error = %services::cause_chain(&source), "service unavailable");

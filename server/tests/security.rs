@@ -244,7 +244,7 @@ async fn passwords_are_argon2id_and_any_script_works() {
 }
 
 /// Every state-changing server function.
-const ENDPOINTS: [&str; 19] = [
+const ENDPOINTS: [&str; 21] = [
     "register",
     "login",
     "logout",
@@ -264,6 +264,8 @@ const ENDPOINTS: [&str; 19] = [
     "admin_set_role",
     "admin_set_disabled",
     "admin_audit",
+    "studio_home",
+    "studio_create_course",
 ];
 
 #[tokio::test]

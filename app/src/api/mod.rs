@@ -7,6 +7,7 @@ mod course;
 mod home;
 mod lesson;
 mod search;
+mod studio;
 pub mod types;
 
 pub use catalog::catalog;
@@ -14,6 +15,8 @@ pub use course::course;
 pub use home::home;
 pub use lesson::lesson;
 pub use search::search;
+pub(crate) use studio::StudioCreateCourse;
+pub use studio::{studio_create_course, studio_home};
 
 /// The shared services, provided to every request by the server.
 #[cfg(feature = "ssr")]

@@ -109,3 +109,35 @@ pub struct AuditPage {
     /// Where the next, older page starts, if there is one.
     pub next_before: Option<i64>,
 }
+
+/// `/studio`: the author's courses and the categories a new course can go in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StudioOverview {
+    /// Their courses, last edited first.
+    pub courses: Vec<StudioCourseView>,
+    /// Every category, in menu order.
+    pub categories: Vec<domain::Category>,
+}
+
+/// One line of the studio home.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StudioCourseView {
+    /// The course.
+    pub id: domain::CourseId,
+    /// Its draft title.
+    pub title: String,
+    /// Its live slug, for the learners' page.
+    pub slug: String,
+    /// Where it is in review.
+    pub state: domain::authoring::ReviewState,
+    /// Whether learners find it in the catalog.
+    pub listed: bool,
+    /// The revision learners see.
+    pub live_revision: Option<i64>,
+    /// The newest submitted revision.
+    pub last_revision: Option<i64>,
+    /// The last edit of the draft, `YYYY-MM-DD HH:MM` UTC.
+    pub edited: String,
+    /// Lessons in the draft.
+    pub lessons: i64,
+}

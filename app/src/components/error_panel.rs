@@ -1,6 +1,7 @@
 use crate::AppError;
 use crate::error::PasswordProblem;
 use crate::i18n::*;
+use domain::authoring::TransitionError;
 use leptos::prelude::*;
 
 /// The translated sentence for an error.
@@ -39,6 +40,15 @@ pub fn ErrorMessage(error: AppError) -> impl IntoView {
         AppError::Unavailable => t!(i18n, error_unavailable).into_any(),
         AppError::Busy(seconds) => t!(i18n, error_busy, seconds = seconds).into_any(),
         AppError::BadRequest => t!(i18n, error_bad_request).into_any(),
+        AppError::Fields(_) => t!(i18n, error_fields).into_any(),
+        AppError::EditConflict(_) => t!(i18n, error_edit_conflict).into_any(),
+        AppError::Transition(TransitionError::AlreadyInReview) => {
+            t!(i18n, error_already_in_review).into_any()
+        }
+        AppError::Transition(TransitionError::NothingToPublish) => {
+            t!(i18n, error_nothing_to_publish).into_any()
+        }
+        AppError::Transition(TransitionError::Empty) => t!(i18n, error_course_empty).into_any(),
     }
 }
 

@@ -141,5 +141,6 @@ pub fn KindLabel(kind: LessonKind) -> impl IntoView {
         LessonKind::Text => t!(i18n, kind_text).into_any(),
         LessonKind::Video => t!(i18n, kind_video).into_any(),
         LessonKind::Audio => t!(i18n, kind_audio).into_any(),
+        LessonKind::Attachments => t!(i18n, kind_attachments).into_any(),
     }
 }

@@ -49,6 +49,8 @@ pub enum LessonKind {
     Video,
     /// An audio recording with notes.
     Audio,
+    /// Files to open or download, with notes.
+    Attachments,
 }
 
 impl LessonKind {
@@ -58,6 +60,7 @@ impl LessonKind {
             LessonKind::Text => "text",
             LessonKind::Video => "video",
             LessonKind::Audio => "audio",
+            LessonKind::Attachments => "attachments",
         }
     }
 
@@ -67,6 +70,7 @@ impl LessonKind {
             "text" => Some(LessonKind::Text),
             "video" => Some(LessonKind::Video),
             "audio" => Some(LessonKind::Audio),
+            "attachments" => Some(LessonKind::Attachments),
             _ => None,
         }
     }
@@ -351,7 +355,12 @@ mod tests {
         ] {
             assert_eq!(CourseStatus::parse(s.as_str()), Some(s));
         }
-        for k in [LessonKind::Text, LessonKind::Video, LessonKind::Audio] {
+        for k in [
+            LessonKind::Text,
+            LessonKind::Video,
+            LessonKind::Audio,
+            LessonKind::Attachments,
+        ] {
             assert_eq!(LessonKind::parse(k.as_str()), Some(k));
         }
     }

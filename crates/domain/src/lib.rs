@@ -7,6 +7,7 @@
 //! callers turn it into a translated message. Nothing here panics on user input.
 
 pub mod access;
+pub mod authoring;
 pub mod catalog;
 pub mod display_name;
 pub mod email;
@@ -18,6 +19,7 @@ pub mod money;
 pub mod password;
 pub mod permissions;
 pub mod redirect;
+pub mod revision;
 pub mod role;
 pub mod session;
 pub mod slug;

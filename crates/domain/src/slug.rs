@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Why a slug was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum SlugError {
     /// Empty or longer than [`Slug::MAX_LEN`].
     #[error("a slug must have 1 to {} characters", Slug::MAX_LEN)]

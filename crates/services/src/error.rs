@@ -55,6 +55,18 @@ pub enum ServiceError {
         /// The file's length, for the `Content-Range` answer.
         size: u64,
     },
+    /// Course settings broke rules; every field's problem, for showing beside it.
+    #[error("invalid fields")]
+    Fields(Vec<domain::authoring::FieldError>),
+    /// Someone saved the same thing from another tab or device since this edit began.
+    #[error("edited elsewhere; now at version {version}")]
+    EditConflict {
+        /// The version now stored.
+        version: i64,
+    },
+    /// The course is not in a state that allows this step.
+    #[error("not now: {0}")]
+    Transition(domain::authoring::TransitionError),
     /// The platform failed; not the user's fault.
     #[error("store unavailable")]
     Unavailable(#[source] StoreError),

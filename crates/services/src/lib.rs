@@ -15,6 +15,7 @@ pub mod mail;
 pub mod media;
 mod secrets;
 mod session_cache;
+pub mod studio;
 mod throttle;
 
 pub use accounts::{Client, CurrentSession, SignedIn};

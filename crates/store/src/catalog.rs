@@ -2,6 +2,7 @@
 
 use crate::db::{Tx, on};
 use crate::{Store, StoreError, now_millis};
+use domain::authoring::{CourseSettings, DEFAULT_REFUND_DAYS, Level};
 use domain::{
     Category, CategoryId, ChapterId, ChapterOutline, CourseCard, CourseDetail, CourseId,
     CourseStatus, Currency, Lang, LessonId, LessonKind, LessonOutline, LocalizedText, Money, Slug,
@@ -356,61 +357,47 @@ impl Tx {
         Ok(CategoryId::new(id))
     }
 
-    /// Creates a course with its chapters and lessons.
+    /// Creates a course with its chapters and lessons, the way the studio would: a draft, then
+    /// (for a course in review or published) a revision of it, published if asked.
     pub async fn create_course(&mut self, course: &NewCourse) -> Result<CourseId, StoreError> {
         let now = now_millis();
-        let published_at = (course.status == CourseStatus::Published).then_some(now);
-        let (course_id,): (i64,) = on!(TxInner, &mut self.inner, |tx| {
-            sqlx::query_as(
-                "INSERT INTO courses (slug, author_id, category_id, title, subtitle, description, \
-                 language, price_minor, currency, status, published_at, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id",
-            )
-            .bind(course.slug.as_str())
-            .bind(course.author.get())
-            .bind(course.category.get())
-            .bind(&course.title)
-            .bind(&course.subtitle)
-            .bind(&course.description)
-            .bind(course.language.tag())
-            .bind(course.price.minor())
-            .bind(course.price.currency().code())
-            .bind(course.status.as_str())
-            .bind(published_at)
-            .bind(now)
-            .fetch_one(&mut **tx)
-            .await?
-        });
-        for (chapter_position, chapter) in (1i64..).zip(&course.chapters) {
-            let (chapter_id,): (i64,) = on!(TxInner, &mut self.inner, |tx| {
-                sqlx::query_as(
-                    "INSERT INTO chapters (course_id, position, title) VALUES ($1, $2, $3) \
-                     RETURNING id",
-                )
-                .bind(course_id)
-                .bind(chapter_position)
-                .bind(&chapter.title)
-                .fetch_one(&mut **tx)
-                .await?
-            });
-            for (lesson_position, lesson) in (1i64..).zip(&chapter.lessons) {
-                on!(TxInner, &mut self.inner, |tx| {
-                    sqlx::query(
-                        "INSERT INTO lessons (chapter_id, course_id, position, title, kind, \
-                         is_preview, duration_seconds) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                    )
-                    .bind(chapter_id)
-                    .bind(course_id)
-                    .bind(lesson_position)
-                    .bind(&lesson.title)
-                    .bind(lesson.kind.as_str())
-                    .bind(lesson.is_preview)
-                    .bind(lesson.duration_seconds)
-                    .execute(&mut **tx)
-                    .await?;
-                });
+        let settings = CourseSettings {
+            title: course.title.clone(),
+            subtitle: course.subtitle.clone(),
+            slug: course.slug.clone(),
+            category: course.category,
+            tags: Vec::new(),
+            language: course.language,
+            level: Level::default(),
+            price: course.price,
+            description_html: course.description.clone(),
+            outcomes: Vec::new(),
+            refund_days: DEFAULT_REFUND_DAYS,
+            cover: None,
+        };
+        let id = self
+            .create_draft_course(course.author, &settings, now)
+            .await?;
+        for chapter in &course.chapters {
+            let chapter_id = self.add_chapter(id, &chapter.title, now).await?;
+            for lesson in &chapter.lessons {
+                self.add_lesson(id, chapter_id, lesson, now).await?;
             }
         }
-        Ok(CourseId::new(course_id))
+        if course.status != CourseStatus::Draft {
+            let snapshot = self
+                .draft_snapshot(id)
+                .await?
+                .ok_or_else(|| StoreError::corrupt("course_drafts", "missing after insert"))?;
+            let json = snapshot
+                .to_json()
+                .map_err(|e| StoreError::corrupt("course_revisions", e))?;
+            let number = self.insert_revision(id, &json, course.author, now).await?;
+            if course.status == CourseStatus::Published {
+                self.publish_revision(id, number, &snapshot, course.author, now)
+                    .await?;
+            }
+        }
+        Ok(id)
     }
 }

@@ -19,6 +19,7 @@
 //! sqlx error as its source for the log.
 
 mod accounts;
+mod authoring;
 mod catalog;
 mod changes;
 mod connect;
@@ -29,6 +30,9 @@ mod security;
 mod sessions;
 
 pub use accounts::{Credentials, NewUser, UserRecord};
+pub use authoring::{
+    CourseDraft, DraftChapter, DraftLesson, DraftLessonItem, RevisionSummary, StudioCourse,
+};
 pub use catalog::{CourseFilter, NewCategory, NewChapter, NewCourse, NewLesson};
 pub use changes::{Change, ChangeListener, Heard};
 pub use connect::{Backend, Store};

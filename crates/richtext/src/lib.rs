@@ -1,0 +1,226 @@
+//! Rich text in, safe rich text out.
+//!
+//! Every piece of HTML Lore stores (lesson bodies, course descriptions, review reasons, imported
+//! archives) goes through [`clean`] on the server before it is written, and only the result is
+//! ever rendered. The allow-list is exactly what the studio's editor produces: paragraphs,
+//! headings, marks, lists, quotes, code blocks with a language, links, tables and images from
+//! Lore's own media routes. Anything else is dropped, its text kept.
+
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+/// Sanitised HTML and the same text without markup.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Clean {
+    /// The HTML, safe to render as is.
+    pub html: String,
+    /// The text of it, one line per block, for search, counts and reading time.
+    pub text: String,
+}
+
+const TAGS: &[&str] = &[
+    "p",
+    "br",
+    "h2",
+    "h3",
+    "h4",
+    "strong",
+    "b",
+    "em",
+    "i",
+    "u",
+    "s",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "hr",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "img",
+    "mark",
+];
+
+/// Where an image may come from: Lore's own media routes, so readers' browsers never fetch from a
+/// third party (and the CSP's `img-src 'self'` holds).
+const IMAGE_PREFIX: &str = "/media/";
+
+static SANITISER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let attributes: HashMap<&str, HashSet<&str>> = [
+        ("a", &["href", "title"][..]),
+        ("img", &["src", "alt", "title", "width", "height"]),
+        ("code", &["class"]),
+        ("ol", &["start"]),
+        ("th", &["colspan", "rowspan"]),
+        ("td", &["colspan", "rowspan"]),
+    ]
+    .into_iter()
+    .map(|(tag, attrs)| (tag, attrs.iter().copied().collect()))
+    .collect();
+    let mut builder = ammonia::Builder::empty();
+    builder
+        .tags(TAGS.iter().copied().collect())
+        .tag_attributes(attributes)
+        .url_schemes(["http", "https", "mailto"].into_iter().collect())
+        .url_relative(ammonia::UrlRelative::PassThrough)
+        .link_rel(Some("noopener noreferrer nofollow"))
+        .strip_comments(true)
+        .clean_content_tags(["script", "style", "template", "iframe", "object"].into())
+        .attribute_filter(keep_attribute);
+    builder
+});
+
+/// The per-value rules the tag and attribute lists cannot say.
+fn keep_attribute<'a>(element: &str, attribute: &str, value: &'a str) -> Option<Cow<'a, str>> {
+    match (element, attribute) {
+        ("img", "src") => {
+            let path = value.strip_prefix(IMAGE_PREFIX)?;
+            let plain = !path.contains("..")
+                && path
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"/-_.".contains(&b));
+            plain.then_some(Cow::Borrowed(value))
+        }
+        // A relative link could point at an action of Lore's own; only absolute web links and
+        // in-page anchors remain.
+        ("a", "href") => {
+            let lower = value.trim_start().to_ascii_lowercase();
+            let allowed = ["http://", "https://", "mailto:", "#"]
+                .iter()
+                .any(|prefix| lower.starts_with(prefix));
+            allowed.then_some(Cow::Borrowed(value))
+        }
+        ("code", "class") => {
+            let language = value.strip_prefix("language-")?;
+            let plain = !language.is_empty()
+                && language.len() <= 32
+                && language
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"+#-_".contains(&b));
+            plain.then_some(Cow::Borrowed(value))
+        }
+        ("img" | "th" | "td" | "ol", "width" | "height" | "colspan" | "rowspan" | "start") => {
+            let number = value.len() <= 5 && value.bytes().all(|b| b.is_ascii_digit());
+            number.then_some(Cow::Borrowed(value))
+        }
+        _ => Some(Cow::Borrowed(value)),
+    }
+}
+
+/// Sanitises `html` and renders its text.
+pub fn clean(html: &str) -> Clean {
+    let html = SANITISER.clean(html).to_string();
+    let text = plain_text(&html);
+    Clean { html, text }
+}
+
+/// The text of sanitised HTML: tags removed, block ends as line breaks, entities decoded. Only for
+/// [`clean`]'s output, which is well-formed and quotes every `<` and `&` in text.
+fn plain_text(html: &str) -> String {
+    const BLOCK_ENDS: &[&str] = &[
+        "</p>",
+        "<br>",
+        "</h2>",
+        "</h3>",
+        "</h4>",
+        "</li>",
+        "</pre>",
+        "</blockquote>",
+        "</tr>",
+        "<hr>",
+        "</td>",
+        "</th>",
+    ];
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find(['<', '&']) {
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
+        if rest.starts_with('<') {
+            let end = rest.find('>').map_or(rest.len(), |i| i + 1);
+            let tag = &rest[..end];
+            if BLOCK_ENDS.iter().any(|b| tag.starts_with(b)) {
+                if tag.starts_with("</td") || tag.starts_with("</th") {
+                    out.push(' ');
+                } else {
+                    out.push('\n');
+                }
+            }
+            rest = &rest[end..];
+        } else {
+            let end = rest.find(';').filter(|i| *i <= 8);
+            let (decoded, used) = match end.map(|i| &rest[..=i]) {
+                Some("&amp;") => ("&", 5),
+                Some("&lt;") => ("<", 4),
+                Some("&gt;") => (">", 4),
+                Some("&quot;") => ("\"", 6),
+                Some("&#39;") => ("'", 5),
+                Some("&nbsp;") => ("\u{a0}", 6),
+                _ => ("&", 1),
+            };
+            out.push_str(decoded);
+            rest = &rest[used..];
+        }
+    }
+    out.push_str(rest);
+    let lines: Vec<&str> = out
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    lines.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_the_editor_makes_survives() {
+        let html = "<h2>标题</h2><p><strong>bold</strong> <em>i</em> <u>u</u> <s>s</s></p>\
+                    <pre><code class=\"language-rust\">fn main() {}</code></pre>\
+                    <ul><li><p>one</p></li></ul><blockquote><p>q</p></blockquote>\
+                    <table><tbody><tr><td colspan=\"2\"><p>cell</p></td></tr></tbody></table>\
+                    <p><img src=\"/media/12\" alt=\"a cat\"></p>";
+        assert_eq!(clean(html).html, html);
+    }
+
+    #[test]
+    fn links_get_a_safe_rel() {
+        assert_eq!(
+            clean("<a href=\"https://example.com\">x</a>").html,
+            "<a href=\"https://example.com\" rel=\"noopener noreferrer nofollow\">x</a>"
+        );
+    }
+
+    #[test]
+    fn scripts_handlers_and_foreign_images_go() {
+        let out = clean(
+            "<p onclick=\"x()\">hi<script>alert(1)</script></p><img src=\"https://evil.example/t.png\">\
+             <a href=\"javascript:alert(1)\">j</a><a href=\"/account/disable\">rel</a>\
+             <code class=\"language-x\\\"onload\">c</code><style>p{}</style>",
+        );
+        assert_eq!(
+            out.html,
+            "<p>hi</p><img><a rel=\"noopener noreferrer nofollow\">j</a>\
+             <a rel=\"noopener noreferrer nofollow\">rel</a><code>c</code>"
+        );
+    }
+
+    #[test]
+    fn text_has_one_line_per_block_and_no_markup() {
+        let out = clean(
+            "<h2>Rust &amp; 你好</h2><p>a &lt;b&gt; c</p><ul><li>x</li><li>y</li></ul>\
+             <table><tr><td>1</td><td>2</td></tr></table>",
+        );
+        assert_eq!(out.text, "Rust & 你好\na <b> c\nx\ny\n1 2");
+    }
+}
