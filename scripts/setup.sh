@@ -41,6 +41,16 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
   cargo install --force wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
 fi
 
+if ! command -v mold >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then
+    step "installing Debian's mold (a fast linker; builds work without it, only slower)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mold || echo "mold unavailable: linking with the default linker" >&2
+  else
+    echo "tip: 'sudo apt-get install mold' makes linking several times faster" >&2
+  fi
+fi
+
 if [ ! -x tools/node_modules/.bin/sass ] || [ ! -x tools/node_modules/.bin/wasm-opt ]; then
   step "installing sass and wasm-opt from npm into tools/"
   npm ci --prefix tools --no-audit --no-fund
