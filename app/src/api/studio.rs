@@ -1,7 +1,7 @@
 //! Server functions of the authoring studio.
 
 use crate::AppError;
-use crate::api::types::{StudioCourseView, StudioOverview};
+use crate::api::types::StudioOverview;
 use leptos::prelude::*;
 
 /// The signed-in author's courses and the categories a new one can go in.
@@ -20,7 +20,7 @@ pub async fn studio_home() -> Result<StudioOverview, AppError> {
     Ok(StudioOverview {
         courses: courses
             .into_iter()
-            .map(|c| StudioCourseView {
+            .map(|c| crate::api::types::StudioCourseView {
                 id: c.course,
                 title: c.title,
                 slug: c.slug,
