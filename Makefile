@@ -19,3 +19,4 @@ bench:
 	bench/signed_in_ssr.sh
 	bench/abuse.sh
 	bench/store_queries.sh
+	bench/autosave.sh

@@ -3,7 +3,7 @@
 # from the package registries (crates.io, npm, Debian): cargo-leptos would otherwise download
 # wasm-bindgen, wasm-opt and sass from GitHub, which these machines cannot reach.
 #
-#   scripts/setup.sh          # build tools only (what `make run` needs)
+#   scripts/setup.sh          # build tools and the studio editor's bundle (what `make run` needs)
 #   scripts/setup.sh --test   # also cargo-nextest, Playwright, Debian's chromium, aiosmtpd and moto
 #                             # (what `make test` needs)
 set -euo pipefail
@@ -55,6 +55,14 @@ if [ ! -x tools/node_modules/.bin/sass ] || [ ! -x tools/node_modules/.bin/wasm-
   step "installing sass and wasm-opt from npm into tools/"
   npm ci --prefix tools --no-audit --no-fund
 fi
+
+if [ ! -x frontend/editor/node_modules/.bin/esbuild ]; then
+  step "installing the studio editor's packages (Tiptap, esbuild) from npm into frontend/editor/"
+  npm ci --prefix frontend/editor --no-audit --no-fund
+fi
+# The editor bundle is built, not committed; cargo-leptos copies it from public/ into the site.
+# esbuild takes well under a second, so it simply runs every time.
+npm run --silent --prefix frontend/editor build -- --log-level=warning
 
 if $want_test; then
   if [ ! -d end2end/node_modules/@playwright/test ]; then

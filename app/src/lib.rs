@@ -34,7 +34,7 @@ use crate::i18n::I18nContextProvider;
 use crate::pages::{
     AccountPage, AdminAuditPage, AdminPage, AdminUsersPage, CatalogPage, ConfirmEmailPage,
     CoursePage, HomePage, LessonPage, LoginPage, NotFound, RegisterPage, ResetPasswordPage,
-    SearchPage, StudioPage,
+    SearchPage, StudioCoursePage, StudioLessonPage, StudioPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title};
@@ -92,6 +92,8 @@ pub fn App() -> impl IntoView {
                         />
                         <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async/>
                         <Route path=path!("/studio") view=StudioPage/>
+                        <Route path=path!("/studio/courses/:id") view=StudioCoursePage/>
+                        <Route path=path!("/studio/lessons/:id") view=StudioLessonPage/>
                         <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
                         <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async/>
                         <Route path=path!("/reset-password") view=ResetPasswordPage ssr=SsrMode::Async/>

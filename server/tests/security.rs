@@ -244,7 +244,7 @@ async fn passwords_are_argon2id_and_any_script_works() {
 }
 
 /// Every state-changing server function.
-const ENDPOINTS: [&str; 21] = [
+const ENDPOINTS: [&str; 29] = [
     "register",
     "login",
     "logout",
@@ -266,6 +266,14 @@ const ENDPOINTS: [&str; 21] = [
     "admin_audit",
     "studio_home",
     "studio_create_course",
+    "studio_course",
+    "studio_save_settings",
+    "studio_structure",
+    "studio_submit",
+    "studio_publish",
+    "studio_lesson",
+    "studio_lesson_details",
+    "studio_save_lesson",
 ];
 
 #[tokio::test]

@@ -4,6 +4,7 @@
 mod support;
 
 use domain::Role;
+use serde_json::json;
 use support::TestApp;
 
 /// A form that makes a valid course in the demo catalog's first category.
@@ -96,4 +97,237 @@ async fn a_new_course_shows_in_the_studio_and_bad_fields_are_named() {
         .collect();
     assert_eq!(fields, ["Title", "Price"]);
     app.stop().await;
+}
+
+/// Everyone's answer from every studio server function on one author's course: only the author
+/// and admins get through; for others the course does not exist (404), so ids cannot be probed;
+/// only admins publish.
+#[tokio::test]
+async fn only_the_author_and_admins_reach_a_course_through_any_studio_call() {
+    let app = TestApp::spawn().demo().sqlite().await;
+    let owner = app.register_as("owner@example.com", Role::Author).await;
+    let (course, chapter, lesson) = draft_with_a_lesson(&app, &owner, "Owned course").await;
+
+    let mut people: Vec<(&str, Option<String>)> = vec![("anonymous", None)];
+    for (name, role) in [
+        ("learner", Role::Learner),
+        ("other author", Role::Author),
+        ("reviewer", Role::Reviewer),
+        ("admin", Role::Admin),
+    ] {
+        let email = format!("table-{}@example.com", name.replace(' ', "-"));
+        people.push((name, Some(app.register_as(&email, role).await)));
+    }
+    people.push(("owner", Some(owner.clone())));
+    let (course, chapter, lesson) = (course.to_string(), chapter, lesson.to_string());
+    for (name, cookie) in &people {
+        let cookie = cookie.as_deref();
+        let allowed = matches!(*name, "admin" | "owner");
+        let expected = match *name {
+            "anonymous" => 401,
+            _ if allowed => 200,
+            _ => 404,
+        };
+        let opened = app
+            .call("studio_course", cookie, &[("course", &course)])
+            .await;
+        assert_eq!(opened.status(), expected, "{name}: studio_course");
+        // The versions an allowed caller saves from are the stored ones.
+        let (settings_version, body_version) = if allowed {
+            let view: serde_json::Value = opened.json().await.unwrap();
+            let lesson_view: serde_json::Value = app
+                .call("studio_lesson", cookie, &[("lesson", &lesson)])
+                .await
+                .json()
+                .await
+                .unwrap();
+            (
+                view["version"].to_string(),
+                lesson_view["version"].to_string(),
+            )
+        } else {
+            ("1".to_owned(), "1".to_owned())
+        };
+        let mut settings: Vec<(String, String)> = new_course(&format!("Renamed by {name}"))
+            .into_iter()
+            .map(|(k, v)| (format!("form[{k}]"), v))
+            .collect();
+        settings.push(("form[level]".into(), "advanced".into()));
+        settings.push(("course".into(), course.clone()));
+        settings.push(("version".into(), settings_version));
+        let settings: Vec<(&str, &str)> = settings
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let calls: Vec<(&str, reqwest::Response)> = vec![
+            (
+                "studio_save_settings",
+                app.call("studio_save_settings", cookie, &settings).await,
+            ),
+            (
+                "studio_structure",
+                app.call_json(
+                    "studio_structure",
+                    cookie,
+                    &serde_json::json!({"course": course.parse::<i64>().unwrap(), "edit": {"RenameChapter": {"chapter": chapter, "title": format!("By {name}")}}}),
+                )
+                .await,
+            ),
+            (
+                "studio_lesson",
+                app.call("studio_lesson", cookie, &[("lesson", &lesson)])
+                    .await,
+            ),
+            (
+                "studio_lesson_details",
+                app.call(
+                    "studio_lesson_details",
+                    cookie,
+                    &[("lesson", &lesson), ("title", "Retitled")],
+                )
+                .await,
+            ),
+            (
+                "studio_save_lesson",
+                app.call_json(
+                    "studio_save_lesson",
+                    cookie,
+                    &serde_json::json!({
+                        "lesson": lesson.parse::<i64>().unwrap(),
+                        "html": "<p>text</p>",
+                        "version": body_version.parse::<i64>().unwrap(),
+                    }),
+                )
+                .await,
+            ),
+        ];
+        for (call, response) in calls {
+            assert_eq!(response.status(), expected, "{name}: {call}");
+        }
+        if !allowed {
+            let submitted = app
+                .call("studio_submit", cookie, &[("course", &course)])
+                .await;
+            assert_eq!(submitted.status(), expected, "{name}: studio_submit");
+        }
+    }
+
+    // The author submits; only an admin publishes.
+    let submitted = app
+        .call("studio_submit", Some(&owner), &[("course", &course)])
+        .await;
+    assert_eq!(submitted.status(), 200);
+    let number = submitted.text().await.unwrap();
+    for (name, cookie) in &people {
+        let expected = match *name {
+            "anonymous" => 401,
+            "admin" => 200,
+            _ => 403,
+        };
+        let published = app
+            .call(
+                "studio_publish",
+                cookie.as_deref(),
+                &[("course", &course), ("number", &number)],
+            )
+            .await;
+        assert_eq!(published.status(), expected, "{name}: studio_publish");
+    }
+    // The owner's settings were saved last: their title made the slug learners now open.
+    let page = app.get("/courses/renamed-by-owner").await;
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("Renamed by owner"));
+    app.stop().await;
+}
+
+/// Two nodes on one database: autosaves through either are checked against the one stored
+/// version, so a tab talking to node B cannot write over what a tab on node A saved (every
+/// backend; on PostgreSQL this is the load-balanced setup).
+#[tokio::test]
+async fn two_nodes_share_lesson_versions() {
+    for app in TestApp::spawn().demo().every_backend().await {
+        let other = app.second_node().await;
+        let author = app.register_as("nodes@example.com", Role::Author).await;
+        let (_, _, lesson) = draft_with_a_lesson(&other, &author, "Two nodes").await;
+        let lesson = lesson.to_string();
+        let first = save_body(&app, &author, &lesson, "<p>from node A</p>", 1).await;
+        assert_eq!(first.status(), 200, "{:?}", app.backend());
+        let saved: serde_json::Value = first.json().await.unwrap();
+        assert_eq!(saved["version"], 2);
+        let stale = save_body(&other, &author, &lesson, "<p>from node B</p>", 1).await;
+        assert_eq!(stale.status(), 409, "{:?}", app.backend());
+        let body: serde_json::Value = stale.json().await.unwrap();
+        assert_eq!(body["EditConflict"], 2);
+        let fresh = save_body(
+            &other,
+            &author,
+            &lesson,
+            "<p>from node B, after reloading</p>",
+            2,
+        )
+        .await;
+        assert_eq!(fresh.status(), 200);
+        let read: serde_json::Value = app
+            .call("studio_lesson", Some(&author), &[("lesson", &lesson)])
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(read["html"], "<p>from node B, after reloading</p>");
+        assert_eq!(read["version"], 3);
+        other.stop().await;
+        app.stop().await;
+    }
+}
+
+async fn save_body(
+    node: &TestApp,
+    author: &str,
+    lesson: &str,
+    html: &str,
+    version: i64,
+) -> reqwest::Response {
+    let lesson: i64 = lesson.parse().unwrap();
+    let body = serde_json::json!({"lesson": lesson, "html": html, "version": version});
+    node.call_json("studio_save_lesson", Some(author), &body)
+        .await
+}
+
+/// A new course of `author`'s (made through `node`) with one chapter holding one article lesson:
+/// the ids of all three.
+async fn draft_with_a_lesson(node: &TestApp, author: &str, title: &str) -> (i64, i64, i64) {
+    let form = new_course(title);
+    let fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let made = node
+        .call("studio_create_course", Some(author), &fields)
+        .await;
+    assert_eq!(made.status(), 200);
+    let course: i64 = made.json().await.unwrap();
+    let outline = structure(
+        node,
+        author,
+        course,
+        json!({"AddChapter": {"title": "One"}}),
+    )
+    .await;
+    let chapter = outline[0]["id"].as_i64().unwrap();
+    let add = json!({"AddLesson": {"chapter": chapter, "title": "L", "kind": "Text"}});
+    let outline = structure(node, author, course, add).await;
+    let lesson = outline[0]["lessons"][0]["id"].as_i64().unwrap();
+    (course, chapter, lesson)
+}
+
+/// One structure edit through `studio_structure`; the outline it answers.
+async fn structure(
+    node: &TestApp,
+    author: &str,
+    course: i64,
+    edit: serde_json::Value,
+) -> serde_json::Value {
+    let body = json!({"course": course, "edit": edit});
+    let answer = node
+        .call_json("studio_structure", Some(author), &body)
+        .await;
+    assert_eq!(answer.status(), 200);
+    answer.json().await.unwrap()
 }

@@ -15,8 +15,14 @@ pub use course::course;
 pub use home::home;
 pub use lesson::lesson;
 pub use search::search;
-pub(crate) use studio::StudioCreateCourse;
-pub use studio::{studio_create_course, studio_home};
+pub(crate) use studio::{
+    StructureEdit, StudioCreateCourse, StudioLessonDetails, StudioPublish, StudioSaveSettings,
+    StudioStructure, StudioSubmit,
+};
+pub use studio::{
+    studio_course, studio_create_course, studio_home, studio_lesson, studio_lesson_details,
+    studio_publish, studio_save_lesson, studio_save_settings, studio_structure, studio_submit,
+};
 
 /// The shared services, provided to every request by the server.
 #[cfg(feature = "ssr")]

@@ -141,3 +141,122 @@ pub struct StudioCourseView {
     /// Lessons in the draft.
     pub lessons: i64,
 }
+
+/// `/studio/courses/{id}`: a course's draft settings, structure and revision history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CourseEditorView {
+    /// The course.
+    pub id: domain::CourseId,
+    /// The draft settings as the form shows them.
+    pub form: domain::authoring::SettingsForm,
+    /// The settings' version, which the next save names.
+    pub version: i64,
+    /// Where the course is in review.
+    pub state: domain::authoring::ReviewState,
+    /// The live slug, when learners can open the course.
+    pub live_slug: Option<String>,
+    /// The revision learners see.
+    pub live_revision: Option<i64>,
+    /// Chapters and lessons of the draft.
+    pub outline: Vec<ChapterView>,
+    /// Submitted revisions, newest first.
+    pub revisions: Vec<RevisionView>,
+    /// Every category, in menu order.
+    pub categories: Vec<domain::Category>,
+    /// Whether the reader may publish a waiting revision (admins, until the review queue).
+    pub can_publish: bool,
+}
+
+/// A chapter in the structure editor.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChapterView {
+    /// The chapter.
+    pub id: domain::ChapterId,
+    /// Its title.
+    pub title: String,
+    /// Its lessons in order.
+    pub lessons: Vec<LessonItemView>,
+}
+
+/// A lesson in the structure editor.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LessonItemView {
+    /// The lesson.
+    pub id: domain::LessonId,
+    /// Its title.
+    pub title: String,
+    /// What it is made of.
+    pub kind: domain::LessonKind,
+    /// A free preview.
+    pub preview: bool,
+    /// Its length in minutes, rounded up.
+    pub minutes: i64,
+}
+
+/// A submitted revision in the history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevisionView {
+    /// Its number within the course.
+    pub number: i64,
+    /// When it was submitted, `YYYY-MM-DD HH:MM` UTC.
+    pub submitted: String,
+    /// `approved` or `changes_requested`, once decided.
+    pub decision: Option<String>,
+    /// The reviewer's reason, for requested changes.
+    pub reason: String,
+}
+
+/// What a settings save answers: the version the next save names and the slug kept (made from
+/// the title when the field was left empty).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettingsSaved {
+    /// The new version.
+    pub version: i64,
+    /// The stored slug.
+    pub slug: String,
+}
+
+/// `/studio/lessons/{id}`: one draft lesson in the editor.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LessonEditorView {
+    /// The lesson.
+    pub id: domain::LessonId,
+    /// Its course.
+    pub course: domain::CourseId,
+    /// The course's draft title, for the way back.
+    pub course_title: String,
+    /// Its title.
+    pub title: String,
+    /// What it is made of.
+    pub kind: domain::LessonKind,
+    /// A free preview.
+    pub preview: bool,
+    /// The stored, sanitised body.
+    pub html: String,
+    /// The body's version, which the next save names.
+    pub version: i64,
+    /// Counts of the stored body.
+    pub counts: BodyCounts,
+}
+
+/// Counts of a lesson body, as the editor shows them (CJK characters count as words).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BodyCounts {
+    /// Characters other than whitespace.
+    pub chars: usize,
+    /// Words.
+    pub words: usize,
+    /// The lesson's duration in seconds (reading time for articles).
+    pub duration_seconds: i64,
+}
+
+/// What an autosave answers (read by the editor script as JSON: `version`, `chars`, `words`,
+/// `duration_seconds`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LessonSaved {
+    /// The body's new version.
+    pub version: i64,
+    /// Counts of what was stored.
+    #[serde(flatten)]
+    pub counts: BodyCounts,
+}

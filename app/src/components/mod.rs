@@ -1,6 +1,7 @@
 //! Pieces shared by several pages.
 
 mod course_card;
+mod editor;
 mod error_panel;
 mod footer;
 mod forms;
@@ -8,6 +9,7 @@ mod header;
 mod lang_switch;
 
 pub use course_card::{CourseGrid, Price};
+pub use editor::{EditorTarget, RichEditor};
 pub use error_panel::{ErrorMessage, ErrorPanel};
 pub use footer::Footer;
 pub use forms::{ActionDone, ActionError};

@@ -111,7 +111,7 @@ fn AccountSections(
             <section class="panel">
                 <h2>{t!(i18n, author_title)}</h2>
                 <p>{t!(i18n, author_terms)}</p>
-                <ActionForm action=become_author attr:class="form">
+                <ActionForm action=become_author attr:class="form" attr:data-testid="become-author">
                     <label class="checkbox">
                         <input type="checkbox" name="accept_terms" value="yes" required/>
                         <span>{t!(i18n, author_accept)}</span>

@@ -81,7 +81,8 @@ fn CourseView(course: CourseDetail) -> impl IntoView {
             </div>
         </section>
         <section class="container section course-content">
-            <p class="description" lang=lang_tag>{course.description.clone()}</p>
+            // Sanitised by the server before it was stored (richtext), so it is rendered as is.
+            <div class="description prose" lang=lang_tag inner_html=course.description.clone()></div>
             <h2 class="section-title">{t!(i18n, course_outline)}</h2>
             <ol class="outline">
                 {course

@@ -14,6 +14,8 @@ mod reset_password;
 mod search;
 mod sign_in_prompt;
 mod studio;
+mod studio_course;
+mod studio_lesson;
 
 pub use account::AccountPage;
 pub use admin::{AdminAuditPage, AdminPage, AdminUsersPage};
@@ -29,3 +31,5 @@ pub use reset_password::ResetPasswordPage;
 pub use search::SearchPage;
 pub use sign_in_prompt::SignInPrompt;
 pub use studio::StudioPage;
+pub use studio_course::StudioCoursePage;
+pub use studio_lesson::StudioLessonPage;

@@ -36,18 +36,19 @@ pub fn StudioPage() -> impl IntoView {
 fn StudioSections(home: StudioOverview, create: ServerAction<StudioCreateCourse>) -> impl IntoView {
     let i18n = use_i18n();
     let empty = home.courses.is_empty();
-    let field_errors = move || match create.value().get() {
+    let errors = Signal::derive(move || match create.value().get() {
         Some(Err(AppError::Fields(errors))) => errors,
         _ => Vec::new(),
-    };
-    let problem = move |field: Field| {
-        move || {
-            field_errors()
-                .into_iter()
-                .find(|e| e.field == field)
-                .map(|error| view! { <small class="field-error" role="alert"><FieldMessage error/></small> })
+    });
+    let problem = move |field: Field| view! { <FieldProblems errors field/> };
+    // A new course opens in its editor.
+    let navigate = leptos_router::hooks::use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(course)) = create.value().get() {
+            navigate(&format!("/studio/courses/{course}"), Default::default());
         }
-    };
+    });
+    let result = Signal::derive(move || create.value().get().map(|r| r.map(drop)));
     view! {
         <section class="panel">
             <h2>{t!(i18n, studio_courses)}</h2>
@@ -104,7 +105,7 @@ fn StudioSections(home: StudioOverview, create: ServerAction<StudioCreateCourse>
                 </div>
                 <button type="submit" class="button">{t!(i18n, studio_create)}</button>
             </ActionForm>
-            <ActionError result=create.value().into()/>
+            <ActionError result/>
         </section>
     }
 }
@@ -121,9 +122,10 @@ fn StudioCourseRow(course: StudioCourseView) -> impl IntoView {
         }
     });
     let lessons = course.lessons;
+    let editor = format!("/studio/courses/{}", course.id);
     view! {
         <li class="studio-course" data-testid="studio-course">
-            <strong>{course.title.clone()}</strong>
+            <a href=editor><strong>{course.title.clone()}</strong></a>
             <span class="badge" data-state=state.as_str()><StateLabel state/></span>
             <span class="muted">{t!(i18n, studio_lessons, count = lessons)}</span>
             <span class="muted">{t!(i18n, studio_edited, at = course.edited.clone())}</span>
@@ -134,7 +136,7 @@ fn StudioCourseRow(course: StudioCourseView) -> impl IntoView {
 
 /// Where a course is in review, in the reader's language.
 #[component]
-fn StateLabel(state: ReviewState) -> impl IntoView {
+pub(crate) fn StateLabel(state: ReviewState) -> impl IntoView {
     let i18n = use_i18n();
     match state {
         ReviewState::Draft => t!(i18n, state_draft).into_any(),
@@ -142,6 +144,19 @@ fn StateLabel(state: ReviewState) -> impl IntoView {
         ReviewState::ChangesRequested => t!(i18n, state_changes_requested).into_any(),
         ReviewState::Published => t!(i18n, state_published).into_any(),
         ReviewState::Unpublished => t!(i18n, state_unpublished).into_any(),
+    }
+}
+
+/// The problem with `field` among a refused form's `errors`, beside the field.
+#[component]
+pub(crate) fn FieldProblems(errors: Signal<Vec<FieldError>>, field: Field) -> impl IntoView {
+    move || {
+        errors.with(|errors| {
+            errors.iter().find(|e| e.field == field).map(|error| {
+                let error = error.clone();
+                view! { <small class="field-error" role="alert"><FieldMessage error/></small> }
+            })
+        })
     }
 }
 

@@ -144,8 +144,10 @@ pub struct FieldError {
     pub problem: FieldProblem,
 }
 
-/// The course settings as the studio's form sends them: everything as typed.
+/// The course settings as the studio's form sends them: everything as typed. A field left out
+/// reads as empty, and validation says what an empty field means.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct SettingsForm {
     /// Title.
     pub title: String,

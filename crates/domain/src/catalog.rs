@@ -54,6 +54,14 @@ pub enum LessonKind {
 }
 
 impl LessonKind {
+    /// Every kind, in the order the studio offers them.
+    pub const ALL: [LessonKind; 4] = [
+        LessonKind::Text,
+        LessonKind::Video,
+        LessonKind::Audio,
+        LessonKind::Attachments,
+    ];
+
     /// The name stored in the database.
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -66,13 +74,7 @@ impl LessonKind {
 
     /// Reads a stored kind name.
     pub fn parse(raw: &str) -> Option<Self> {
-        match raw {
-            "text" => Some(LessonKind::Text),
-            "video" => Some(LessonKind::Video),
-            "audio" => Some(LessonKind::Audio),
-            "attachments" => Some(LessonKind::Attachments),
-            _ => None,
-        }
+        Self::ALL.into_iter().find(|kind| kind.as_str() == raw)
     }
 }
 

@@ -580,7 +580,8 @@ fn demo_course(
         category,
         title: demo.title.to_owned(),
         subtitle: demo.subtitle.to_owned(),
-        description,
+        // Descriptions are rich text, rendered as stored: even this one goes through the sanitiser.
+        description: richtext::clean(&format!("<p>{description}</p>")).html,
         language: demo.lang,
         price,
         status: CourseStatus::Published,

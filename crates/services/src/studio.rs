@@ -10,9 +10,9 @@ use crate::{ServiceError, Services};
 use domain::authoring::{
     self, CourseSettings, Field, FieldError, FieldProblem, SettingsForm, suggest_slug, unique_slug,
 };
-use domain::permissions::{can_edit_course, can_open_studio};
+use domain::permissions::{can_edit_course, can_open_studio, can_publish_revision};
 use domain::revision::CourseSnapshot;
-use domain::{ChapterId, CourseId, LessonId, LessonKind, Role, Slug, UserId};
+use domain::{ChapterId, CourseId, LessonId, LessonKind, Slug, UserId};
 use store::{
     CourseDraft, DraftChapter, DraftLesson, NewLesson, RevisionSummary, StudioCourse, now_millis,
 };
@@ -302,8 +302,9 @@ impl Services {
 
     /// Saves a lesson body typed from `version` (the editor's autosave). The HTML is sanitised;
     /// an article's duration becomes its reading time. A save made from an older version than
-    /// the stored one is refused with the stored version, never written over it. Sending the
-    /// same body again from the new version is harmless (retries are safe).
+    /// the stored one is refused with the stored version, never written over it. A retry of a
+    /// save whose answer was lost (the stored body already equals this one) answers as the
+    /// first save did instead of reporting a conflict.
     pub async fn save_lesson_body(
         &self,
         me: &CurrentSession,
@@ -339,10 +340,14 @@ impl Services {
                 now_millis(),
             )
             .await?;
-        let Some(new_version) = saved else {
-            return Err(ServiceError::EditConflict {
-                version: current.version,
-            });
+        let new_version = match saved {
+            Some(v) => v,
+            None if current.body_html == clean.html && current.version > version => current.version,
+            None => {
+                return Err(ServiceError::EditConflict {
+                    version: current.version,
+                });
+            }
         };
         tx.commit().await?;
         Ok(SavedBody {
@@ -396,7 +401,7 @@ impl Services {
         number: i64,
         client: &Client,
     ) -> Result<(), ServiceError> {
-        if me.actor.role != Role::Admin {
+        if !can_publish_revision(Some(&me.actor)) {
             return Err(ServiceError::Forbidden);
         }
         let draft = self

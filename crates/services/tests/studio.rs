@@ -104,13 +104,10 @@ async fn a_course_goes_from_settings_to_a_published_revision() {
             .add_lesson(&author, basics, "所有权", LessonKind::Text)
             .await
             .unwrap();
+        let typed =
+            "<h2>你好</h2><p onclick=\"x()\">Hello <a href=\"javascript:alert(1)\">world</a></p>";
         let saved = services
-            .save_lesson_body(
-                &author,
-                intro,
-                "<h2>你好</h2><p onclick=\"x()\">Hello <a href=\"javascript:alert(1)\">world</a></p>",
-                1,
-            )
+            .save_lesson_body(&author, intro, typed, 1)
             .await
             .unwrap();
         assert_eq!(saved.version, 2);
@@ -120,6 +117,13 @@ async fn a_course_goes_from_settings_to_a_published_revision() {
         );
         assert_eq!(saved.stats.words, 4);
         assert_eq!(saved.duration_seconds, 60);
+
+        // The same save sent again (its answer lost on the way) answers as the first did.
+        let retried = services
+            .save_lesson_body(&author, intro, typed, 1)
+            .await
+            .unwrap();
+        assert_eq!(retried, saved);
 
         // A second tab still at version 1 is refused, and the first tab's text stays.
         let stale = services

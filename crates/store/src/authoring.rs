@@ -175,6 +175,29 @@ fn to_json_list(items: &[String]) -> String {
     serde_json::Value::from(items.to_vec()).to_string()
 }
 
+/// Binds a course's settings as `$1`..`$13`, in this order: slug, category, title, subtitle,
+/// description, language, level, tags, outcomes, price (minor units), currency, refund days, cover.
+/// The draft, a new course and a published revision all write these thirteen columns, so their
+/// statements number them alike and the order is written down once.
+macro_rules! bind_settings {
+    ($query:expr, $s:expr) => {
+        $query
+            .bind($s.slug.as_str())
+            .bind($s.category.get())
+            .bind(&$s.title)
+            .bind(&$s.subtitle)
+            .bind(&$s.description_html)
+            .bind($s.language.tag())
+            .bind($s.level.as_str())
+            .bind(to_json_list(&$s.tags))
+            .bind(to_json_list(&$s.outcomes))
+            .bind($s.price.minor())
+            .bind($s.price.currency().code())
+            .bind(i64::from($s.refund_days))
+            .bind($s.cover.map(MediaId::get))
+    };
+}
+
 impl TryFrom<DraftRow> for CourseDraft {
     type Error = StoreError;
     fn try_from(row: DraftRow) -> Result<Self, StoreError> {
@@ -526,6 +549,15 @@ fn outline(
     Ok(out)
 }
 
+/// Which rows [`Tx::set_positions`] orders.
+#[derive(Clone, Copy)]
+enum Positions {
+    /// A course's chapters.
+    Chapters,
+    /// A chapter's lessons.
+    Lessons,
+}
+
 impl Tx {
     /// Creates a course with an empty draft holding `settings`. The course is not listed until a
     /// revision is published; its live columns start as the draft's.
@@ -536,51 +568,32 @@ impl Tx {
         now: i64,
     ) -> Result<CourseId, StoreError> {
         let (id,): (i64,) = on!(TxInner, &mut self.inner, |tx| {
-            sqlx::query_as(
-                "INSERT INTO courses (slug, author_id, category_id, title, subtitle, description, \
-                 language, price_minor, currency, status, review_state, level, tags, outcomes, \
-                 refund_days, cover_media_id, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, \
-                 $6, $7, $8, $9, 'draft', 'draft', $10, $11, $12, $13, $14, $15, $15) RETURNING id",
+            bind_settings!(
+                sqlx::query_as(
+                    "INSERT INTO courses (slug, category_id, title, subtitle, description, \
+                     language, level, tags, outcomes, price_minor, currency, refund_days, \
+                     cover_media_id, author_id, status, review_state, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, \
+                     'draft', 'draft', $15, $15) RETURNING id",
+                ),
+                settings
             )
-            .bind(settings.slug.as_str())
             .bind(author.get())
-            .bind(settings.category.get())
-            .bind(&settings.title)
-            .bind(&settings.subtitle)
-            .bind(&settings.description_html)
-            .bind(settings.language.tag())
-            .bind(settings.price.minor())
-            .bind(settings.price.currency().code())
-            .bind(settings.level.as_str())
-            .bind(to_json_list(&settings.tags))
-            .bind(to_json_list(&settings.outcomes))
-            .bind(i64::from(settings.refund_days))
-            .bind(settings.cover.map(MediaId::get))
             .bind(now)
             .fetch_one(&mut **tx)
             .await?
         });
         on!(TxInner, &mut self.inner, |tx| {
-            sqlx::query(
-                "INSERT INTO course_drafts (course_id, slug, category_id, title, subtitle, \
-                 description_html, language, level, tags, outcomes, price_minor, currency, \
-                 refund_days, cover_media_id, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+            bind_settings!(
+                sqlx::query(
+                    "INSERT INTO course_drafts (slug, category_id, title, subtitle, \
+                     description_html, language, level, tags, outcomes, price_minor, currency, \
+                     refund_days, cover_media_id, course_id, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+                ),
+                settings
             )
             .bind(id)
-            .bind(settings.slug.as_str())
-            .bind(settings.category.get())
-            .bind(&settings.title)
-            .bind(&settings.subtitle)
-            .bind(&settings.description_html)
-            .bind(settings.language.tag())
-            .bind(settings.level.as_str())
-            .bind(to_json_list(&settings.tags))
-            .bind(to_json_list(&settings.outcomes))
-            .bind(settings.price.minor())
-            .bind(settings.price.currency().code())
-            .bind(i64::from(settings.refund_days))
-            .bind(settings.cover.map(MediaId::get))
             .bind(now)
             .execute(&mut **tx)
             .await?;
@@ -598,28 +611,18 @@ impl Tx {
         now: i64,
     ) -> Result<Option<i64>, StoreError> {
         let row: Option<(i64,)> = on!(TxInner, &mut self.inner, |tx| {
-            sqlx::query_as(
-                "UPDATE course_drafts SET slug = $3, category_id = $4, title = $5, subtitle = $6, \
-                 description_html = $7, language = $8, level = $9, tags = $10, outcomes = $11, \
-                 price_minor = $12, currency = $13, refund_days = $14, cover_media_id = $15, \
-                 version = version + 1, updated_at = $16 \
-                 WHERE course_id = $1 AND version = $2 RETURNING version",
+            bind_settings!(
+                sqlx::query_as(
+                    "UPDATE course_drafts SET slug = $1, category_id = $2, title = $3, \
+                     subtitle = $4, description_html = $5, language = $6, level = $7, tags = $8, \
+                     outcomes = $9, price_minor = $10, currency = $11, refund_days = $12, \
+                     cover_media_id = $13, version = version + 1, updated_at = $16 \
+                     WHERE course_id = $14 AND version = $15 RETURNING version",
+                ),
+                settings
             )
             .bind(course.get())
             .bind(version)
-            .bind(settings.slug.as_str())
-            .bind(settings.category.get())
-            .bind(&settings.title)
-            .bind(&settings.subtitle)
-            .bind(&settings.description_html)
-            .bind(settings.language.tag())
-            .bind(settings.level.as_str())
-            .bind(to_json_list(&settings.tags))
-            .bind(to_json_list(&settings.outcomes))
-            .bind(settings.price.minor())
-            .bind(settings.price.currency().code())
-            .bind(i64::from(settings.refund_days))
-            .bind(settings.cover.map(MediaId::get))
             .bind(now)
             .fetch_optional(&mut **tx)
             .await?
@@ -739,18 +742,9 @@ impl Tx {
         order: &[ChapterId],
         now: i64,
     ) -> Result<(), StoreError> {
-        for (position, chapter) in (1i64..).zip(order) {
-            on!(TxInner, &mut self.inner, |tx| {
-                sqlx::query(
-                    "UPDATE draft_chapters SET position = $3 WHERE id = $1 AND course_id = $2",
-                )
-                .bind(chapter.get())
-                .bind(course.get())
-                .bind(position)
-                .execute(&mut **tx)
-                .await?;
-            });
-        }
+        let ids = order.iter().map(|c| c.get());
+        self.set_positions(Positions::Chapters, course.get(), ids)
+            .await?;
         self.touch_draft(course, now).await
     }
 
@@ -762,19 +756,38 @@ impl Tx {
         order: &[LessonId],
         now: i64,
     ) -> Result<(), StoreError> {
-        for (position, lesson) in (1i64..).zip(order) {
+        let ids = order.iter().map(|l| l.get());
+        self.set_positions(Positions::Lessons, chapter.get(), ids)
+            .await?;
+        self.touch_draft(course, now).await
+    }
+
+    /// Numbers the rows of `ids` 1, 2, … under their parent, in that order.
+    async fn set_positions(
+        &mut self,
+        of: Positions,
+        parent: i64,
+        ids: impl Iterator<Item = i64>,
+    ) -> Result<(), StoreError> {
+        let sql = match of {
+            Positions::Chapters => {
+                "UPDATE draft_chapters SET position = $3 WHERE id = $1 AND course_id = $2"
+            }
+            Positions::Lessons => {
+                "UPDATE draft_lessons SET position = $3 WHERE id = $1 AND chapter_id = $2"
+            }
+        };
+        for (position, id) in (1i64..).zip(ids) {
             on!(TxInner, &mut self.inner, |tx| {
-                sqlx::query(
-                    "UPDATE draft_lessons SET position = $3 WHERE id = $1 AND chapter_id = $2",
-                )
-                .bind(lesson.get())
-                .bind(chapter.get())
-                .bind(position)
-                .execute(&mut **tx)
-                .await?;
+                sqlx::query(sql)
+                    .bind(id)
+                    .bind(parent)
+                    .bind(position)
+                    .execute(&mut **tx)
+                    .await?;
             });
         }
-        self.touch_draft(course, now).await
+        Ok(())
     }
 
     /// Adds a lesson (no body yet) at the end of a chapter.
@@ -1025,27 +1038,17 @@ impl Tx {
     ) -> Result<(), StoreError> {
         let s = &snapshot.settings;
         on!(TxInner, &mut self.inner, |tx| {
-            sqlx::query(
-                "UPDATE courses SET slug = $2, category_id = $3, title = $4, subtitle = $5, \
-                 description = $6, language = $7, price_minor = $8, currency = $9, level = $10, \
-                 tags = $11, outcomes = $12, refund_days = $13, cover_media_id = $14, \
-                 status = 'published', review_state = 'published', live_revision = $15, \
-                 published_at = coalesce(published_at, $16), updated_at = $16 WHERE id = $1",
+            bind_settings!(
+                sqlx::query(
+                    "UPDATE courses SET slug = $1, category_id = $2, title = $3, subtitle = $4, \
+                     description = $5, language = $6, level = $7, tags = $8, outcomes = $9, \
+                     price_minor = $10, currency = $11, refund_days = $12, cover_media_id = $13, \
+                     status = 'published', review_state = 'published', live_revision = $15, \
+                     published_at = coalesce(published_at, $16), updated_at = $16 WHERE id = $14",
+                ),
+                s
             )
             .bind(course.get())
-            .bind(s.slug.as_str())
-            .bind(s.category.get())
-            .bind(&s.title)
-            .bind(&s.subtitle)
-            .bind(&s.description_html)
-            .bind(s.language.tag())
-            .bind(s.price.minor())
-            .bind(s.price.currency().code())
-            .bind(s.level.as_str())
-            .bind(to_json_list(&s.tags))
-            .bind(to_json_list(&s.outcomes))
-            .bind(i64::from(s.refund_days))
-            .bind(s.cover.map(MediaId::get))
             .bind(number)
             .bind(now)
             .execute(&mut **tx)

@@ -322,6 +322,24 @@ impl TestApp {
         request.send().await.expect("POST")
     }
 
+    /// `POST /api/{name}` with a JSON body (server functions that take JSON), same-origin.
+    pub async fn call_json(
+        &self,
+        name: &str,
+        cookie: Option<&str>,
+        body: &serde_json::Value,
+    ) -> reqwest::Response {
+        let mut request = self
+            .client
+            .post(format!("{}/api/{name}", self.base))
+            .header("origin", &self.base)
+            .json(body);
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", format!("lore_session={cookie}"));
+        }
+        request.send().await.expect("POST")
+    }
+
     /// Creates an account and returns its session token.
     pub async fn register(&self, email: &str, password: &str) -> String {
         let response = self
