@@ -27,6 +27,8 @@ pub enum MediaMessage {
     Throttled,
     /// No such file (or not one the reader may see).
     NotFound,
+    /// A course still shows or plays the file.
+    InUse,
     /// The platform failed.
     Unavailable,
 }
@@ -67,6 +69,7 @@ pub fn media(lang: Lang, message: MediaMessage) -> String {
         MediaMessage::Interrupted => td_string!(locale, media_interrupted),
         MediaMessage::Throttled => td_string!(locale, media_throttled),
         MediaMessage::NotFound => td_string!(locale, media_not_found),
+        MediaMessage::InUse => td_string!(locale, media_in_use),
         MediaMessage::Unavailable => td_string!(locale, media_unavailable),
     };
     text.to_string()

@@ -162,6 +162,36 @@ for (const t of LANGS) {
   });
 }
 
+test("a video lesson's file uploads with progress and is placed in the lesson", async ({ page, baseURL }) => {
+  await page.context().addCookies([{ name: "lore_lang", value: "en", url: baseURL! }]);
+  await becomeAuthor(page, `video-${Date.now()}@example.com`);
+  await page.goto("/studio");
+  await hydrated(page);
+  const create = page.getByTestId("new-course");
+  await create.locator('input[name="title"]').fill("Filming at home");
+  await create.locator('button[type="submit"]').click();
+  await expect(page).toHaveURL(/\/studio\/courses\/\d+$/);
+  await hydrated(page);
+  await page.locator("#new-chapter").fill("Gear");
+  await page.getByTestId("add-chapter").locator('button[type="submit"]').click();
+  const form = page.getByTestId("chapter").getByTestId("add-lesson");
+  await form.locator('input[type="text"]').fill("Cameras");
+  await form.locator("select").selectOption("video");
+  await form.locator('button[type="submit"]').click();
+  await page.getByTestId("lesson-title").first().click();
+  await expect(page).toHaveURL(/\/studio\/lessons\/\d+$/);
+  await expect(page.locator(".media-upload[data-mounted]")).toBeAttached();
+
+  // An MP4 by its first bytes (an ftyp box), 3 MiB, so the progress bar has something to show.
+  const head = Buffer.from("000000186674797069736f6d0000020069736f6d69736f32", "hex");
+  const file = Buffer.concat([head, Buffer.alloc(3 * 1024 * 1024 - head.length, 7)]);
+  await page.getByTestId("media-file").setInputFiles({ name: "cameras.mp4", mimeType: "video/mp4", buffer: file });
+  await expect(page.getByTestId("media-status")).toHaveText("Uploaded and placed in the lesson.");
+  await expect(page.getByTestId("media-preview")).toHaveAttribute("src", /^\/media\/\d+$/);
+  await page.reload();
+  await expect(page.getByTestId("media-preview")).toHaveAttribute("src", /^\/media\/\d+$/);
+});
+
 test("learner pages do not load the editor's script", async ({ page }) => {
   const scripts: string[] = [];
   page.on("request", (request) => {

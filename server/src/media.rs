@@ -353,6 +353,7 @@ fn refuse(headers: &HeaderMap, status: StatusCode, message: MediaMessage) -> Res
         MediaMessage::Interrupted => "interrupted",
         MediaMessage::Throttled => "throttled",
         MediaMessage::NotFound => "not-found",
+        MediaMessage::InUse => "in-use",
         MediaMessage::Unavailable => "unavailable",
     };
     let lang = messages::request_lang(headers);
@@ -382,6 +383,7 @@ fn media_error(err: ServiceError, headers: &HeaderMap) -> Response {
         ServiceError::File(FileProblem::Interrupted) => {
             (StatusCode::BAD_REQUEST, MediaMessage::Interrupted)
         }
+        ServiceError::File(FileProblem::InUse) => (StatusCode::CONFLICT, MediaMessage::InUse),
         ServiceError::Throttled { retry_after_secs } => {
             let mut answer = refuse(
                 headers,

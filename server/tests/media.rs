@@ -39,23 +39,6 @@ fn video_bytes(total: u64) -> Vec<u8> {
     out
 }
 
-async fn upload(
-    app: &TestApp,
-    cookie: Option<&str>,
-    query: &str,
-    body: impl Into<reqwest::Body>,
-) -> reqwest::Response {
-    let mut request = app
-        .client
-        .post(format!("{}/media?{query}", app.base))
-        .header("origin", &app.base)
-        .body(body);
-    if let Some(cookie) = cookie {
-        request = request.header("cookie", format!("lore_session={cookie}"));
-    }
-    request.send().await.expect("POST /media")
-}
-
 async fn fetch(
     app: &TestApp,
     cookie: Option<&str>,
@@ -75,13 +58,13 @@ async fn fetch(
 /// Uploads a video of `total` bytes as an author and checks it reads back whole, in a range, and
 /// only to those allowed; returns its URL.
 async fn round_trip(app: &TestApp, author: &str, total: u64) -> String {
-    let created = upload(
-        app,
-        Some(author),
-        "kind=video&name=第一课.mp4",
-        streamed_video(total),
-    )
-    .await;
+    let created = app
+        .upload(
+            Some(author),
+            "kind=video&name=第一课.mp4",
+            streamed_video(total),
+        )
+        .await;
     assert_eq!(created.status(), 201, "{}", created.text().await.unwrap());
     let created: serde_json::Value = created.json().await.unwrap();
     assert_eq!(created["content_type"], "video/mp4");
@@ -180,13 +163,19 @@ async fn uploads_are_refused_by_role_and_by_content_with_translated_reasons() {
         .await;
     let author = app.register_as("author@example.com", Role::Author).await;
 
-    let anonymous = upload(&app, None, "kind=video", MP4_HEAD.to_vec()).await;
+    let anonymous = app.upload(None, "kind=video", MP4_HEAD.to_vec()).await;
     assert_eq!(anonymous.status(), 401);
-    let forbidden = upload(&app, Some(&learner), "kind=video", MP4_HEAD.to_vec()).await;
+    let forbidden = app
+        .upload(Some(&learner), "kind=video", MP4_HEAD.to_vec())
+        .await;
     assert_eq!(forbidden.status(), 403);
-    let unknown = upload(&app, Some(&author), "kind=script", MP4_HEAD.to_vec()).await;
+    let unknown = app
+        .upload(Some(&author), "kind=script", MP4_HEAD.to_vec())
+        .await;
     assert_eq!(unknown.status(), 400);
-    let avatar = upload(&app, Some(&author), "kind=avatar", MP4_HEAD.to_vec()).await;
+    let avatar = app
+        .upload(Some(&author), "kind=avatar", MP4_HEAD.to_vec())
+        .await;
     assert_eq!(
         avatar.status(),
         403,
@@ -216,13 +205,9 @@ async fn uploads_are_refused_by_role_and_by_content_with_translated_reasons() {
         "{refusal}"
     );
 
-    let pdf_as_video = upload(
-        &app,
-        Some(&author),
-        "kind=video",
-        b"%PDF-1.7\n%...".to_vec(),
-    )
-    .await;
+    let pdf_as_video = app
+        .upload(Some(&author), "kind=video", b"%PDF-1.7\n%...".to_vec())
+        .await;
     assert_eq!(pdf_as_video.status(), 415);
     let refusal: serde_json::Value = pdf_as_video.json().await.unwrap();
     assert!(
@@ -231,7 +216,7 @@ async fn uploads_are_refused_by_role_and_by_content_with_translated_reasons() {
             .unwrap()
             .contains("not a type accepted")
     );
-    let empty = upload(&app, Some(&author), "kind=document", Vec::new()).await;
+    let empty = app.upload(Some(&author), "kind=document", Vec::new()).await;
     assert_eq!(empty.status(), 400);
 
     let cross_site = app
@@ -264,14 +249,14 @@ async fn a_200_mib_upload_grows_the_servers_memory_by_under_32_mib() {
     let author = app.register_as("author@example.com", Role::Author).await;
     // Warm up: the first upload allocates what every later one reuses (pools, buffers).
     assert_eq!(
-        upload(&app, Some(&author), "kind=video", streamed_video(6 * MIB))
+        app.upload(Some(&author), "kind=video", streamed_video(6 * MIB))
             .await
             .status(),
         201
     );
     let total = 200 * MIB;
     let (status, growth) = peak_growth(async {
-        upload(&app, Some(&author), "kind=video", streamed_video(total))
+        app.upload(Some(&author), "kind=video", streamed_video(total))
             .await
             .status()
     })
@@ -308,13 +293,13 @@ async fn files_go_to_a_real_s3_server_and_every_node_serves_them() {
     let author = app.register_as("author@example.com", Role::Author).await;
     let url = round_trip(&app, &author, 12 * MIB + 7).await;
 
-    let small = upload(
-        &app,
-        Some(&author),
-        "kind=document&name=notes.pdf",
-        b"%PDF-1.7\n1 0 obj".to_vec(),
-    )
-    .await;
+    let small = app
+        .upload(
+            Some(&author),
+            "kind=document&name=notes.pdf",
+            b"%PDF-1.7\n1 0 obj".to_vec(),
+        )
+        .await;
     assert_eq!(
         small.status(),
         201,
@@ -331,10 +316,12 @@ async fn files_go_to_a_real_s3_server_and_every_node_serves_them() {
     );
     assert_eq!(s3.object_count().await, 2);
 
-    let refused = upload(&app, Some(&author), "kind=video", b"<html>".to_vec()).await;
+    let refused = app
+        .upload(Some(&author), "kind=video", b"<html>".to_vec())
+        .await;
     assert_eq!(refused.status(), 415);
     let (status, growth) = peak_growth(async {
-        upload(&app, Some(&author), "kind=video", streamed_video(200 * MIB))
+        app.upload(Some(&author), "kind=video", streamed_video(200 * MIB))
             .await
             .status()
     })

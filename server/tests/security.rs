@@ -244,7 +244,7 @@ async fn passwords_are_argon2id_and_any_script_works() {
 }
 
 /// Every state-changing server function.
-const ENDPOINTS: [&str; 29] = [
+const ENDPOINTS: [&str; 30] = [
     "register",
     "login",
     "logout",
@@ -274,6 +274,7 @@ const ENDPOINTS: [&str; 29] = [
     "studio_lesson",
     "studio_lesson_details",
     "studio_save_lesson",
+    "studio_lesson_media",
 ];
 
 #[tokio::test]

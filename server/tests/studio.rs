@@ -331,3 +331,123 @@ async fn structure(
     assert_eq!(answer.status(), 200);
     answer.json().await.unwrap()
 }
+
+/// The first bytes of an MP4 file (an `ftyp` box), and of an MP3 with an ID3 tag.
+const MP4_HEAD: &[u8] = b"\0\0\0\x18ftypisom\0\0\x02\0isomiso2";
+const MP3_HEAD: &[u8] = b"ID3\x04\0\0\0\0\0\x21";
+
+/// A video lesson plays a video its author uploaded: not someone else's upload (404, as if it
+/// did not exist), not a recording, and nothing at all in an article.
+#[tokio::test]
+async fn a_video_lesson_takes_its_authors_video_only() {
+    let app = TestApp::spawn().demo().sqlite().await;
+    let author = app.register_as("filmmaker@example.com", Role::Author).await;
+    let other = app.register_as("someone@example.com", Role::Author).await;
+    let (course, chapter, article) = draft_with_a_lesson(&app, &author, "Films").await;
+    let add = json!({"AddLesson": {"chapter": chapter, "title": "Watch", "kind": "Video"}});
+    let outline = structure(&app, &author, course, add).await;
+    let video_lesson = outline[0]["lessons"][1]["id"].to_string();
+    let article = article.to_string();
+
+    let uploaded = |cookie: String, query: &'static str, head: &'static [u8]| {
+        let mut body = head.to_vec();
+        body.resize(4096, 7);
+        let app = &app;
+        async move {
+            let response = app.upload(Some(&cookie), query, body).await;
+            assert_eq!(response.status(), 201, "{query}");
+            let answer: serde_json::Value = response.json().await.unwrap();
+            answer["id"].to_string()
+        }
+    };
+    let mine = uploaded(author.clone(), "kind=video&name=intro.mp4", MP4_HEAD).await;
+    let theirs = uploaded(other.clone(), "kind=video&name=theirs.mp4", MP4_HEAD).await;
+    let recording = uploaded(author.clone(), "kind=audio&name=talk.mp3", MP3_HEAD).await;
+
+    let attach = |lesson: &str, media: &str| {
+        let fields = [("lesson", lesson.to_owned()), ("media", media.to_owned())];
+        let app = &app;
+        let author = author.clone();
+        async move {
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.call("studio_lesson_media", Some(&author), &fields)
+                .await
+                .status()
+        }
+    };
+    assert_eq!(attach(&video_lesson, &theirs).await, 404);
+    assert_eq!(attach(&video_lesson, &recording).await, 400);
+    assert_eq!(attach(&article, &mine).await, 400);
+    assert_eq!(attach(&video_lesson, &mine).await, 200);
+    assert_eq!(attach(&video_lesson, &mine).await, 200, "safe to repeat");
+    let someone = app
+        .call(
+            "studio_lesson_media",
+            Some(&other),
+            &[("lesson", &video_lesson), ("media", &theirs)],
+        )
+        .await;
+    assert_eq!(someone.status(), 404, "not their lesson");
+
+    let read: serde_json::Value = app
+        .call("studio_lesson", Some(&author), &[("lesson", &video_lesson)])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(read["media"].to_string(), mine);
+    let page = app
+        .client
+        .get(format!("{}/studio/lessons/{video_lesson}", app.base))
+        .header("cookie", format!("lore_session={author}"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(&format!("src=\"/media/{mine}\"")),
+        "the player shows it"
+    );
+
+    // A file a lesson plays cannot be deleted from under it.
+    let delete = |media: String| {
+        let app = &app;
+        let author = author.clone();
+        async move {
+            app.client
+                .delete(format!("{}/media/{media}", app.base))
+                .header("origin", &app.base)
+                .header("cookie", format!("lore_session={author}"))
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    assert_eq!(delete(mine.clone()).await, 409);
+
+    // Removed again: no media field.
+    let removed = app
+        .call(
+            "studio_lesson_media",
+            Some(&author),
+            &[("lesson", &video_lesson)],
+        )
+        .await;
+    assert_eq!(removed.status(), 200);
+    let read: serde_json::Value = app
+        .call("studio_lesson", Some(&author), &[("lesson", &video_lesson)])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(read["media"].is_null());
+    assert_eq!(
+        delete(mine.clone()).await,
+        204,
+        "free to delete once no lesson plays it"
+    );
+    app.stop().await;
+}

@@ -21,7 +21,8 @@ pub(crate) use studio::{
 };
 pub use studio::{
     studio_course, studio_create_course, studio_home, studio_lesson, studio_lesson_details,
-    studio_publish, studio_save_lesson, studio_save_settings, studio_structure, studio_submit,
+    studio_lesson_media, studio_publish, studio_save_lesson, studio_save_settings,
+    studio_structure, studio_submit,
 };
 
 /// The shared services, provided to every request by the server.

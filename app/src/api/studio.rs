@@ -299,7 +299,22 @@ pub async fn studio_lesson(lesson: LessonId) -> Result<LessonEditorView, AppErro
             words: stats.words,
             duration_seconds: draft.duration_seconds,
         },
+        media: draft.media,
     })
+}
+
+/// Sets the video or recording a lesson plays to a file the editor uploaded (`POST /media`), or
+/// removes it when `media` is left out.
+#[server(endpoint = "studio_lesson_media")]
+pub async fn studio_lesson_media(
+    lesson: LessonId,
+    media: Option<domain::MediaId>,
+) -> Result<(), AppError> {
+    let me = crate::auth::require_session()?;
+    super::services()?
+        .set_lesson_media(&me, lesson, media)
+        .await
+        .map_err(AppError::from_service)
 }
 
 /// Renames a lesson and sets whether it is a free preview.

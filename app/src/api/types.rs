@@ -237,6 +237,8 @@ pub struct LessonEditorView {
     pub version: i64,
     /// Counts of the stored body.
     pub counts: BodyCounts,
+    /// The video or recording it plays.
+    pub media: Option<domain::MediaId>,
 }
 
 /// Counts of a lesson body, as the editor shows them (CJK characters count as words).

@@ -40,7 +40,7 @@ pub fn RichEditor(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let root = NodeRef::<Div>::new();
-    mount_when_ready(root);
+    mount_when_ready(root, Widget::Editor);
     let (lesson, version, field) = match &target {
         EditorTarget::Lesson { lesson, version } => (
             Some(lesson.get().to_string()),
@@ -146,12 +146,21 @@ const CODE_LANGUAGES: &[(&str, &str)] = &[
     ("json", "JSON"),
 ];
 
-/// Mounts the editor on `root` once both the page has hydrated and the script has loaded (in
+/// What `/studio/editor.js` brings to life in a root element.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Widget {
+    /// The rich editor ([`RichEditor`]).
+    Editor,
+    /// A lesson's video or recording, uploaded with progress and a cancel button.
+    MediaUpload,
+}
+
+/// Mounts `widget` on `root` once both the page has hydrated and the script has loaded (in
 /// either order), and takes it down, saving what is unsaved, when the page goes away.
 #[cfg(feature = "hydrate")]
-fn mount_when_ready(root: NodeRef<Div>) {
-    use bridge::EditorHandle;
-    let handle = StoredValue::new_local(None::<EditorHandle>);
+pub fn mount_when_ready(root: NodeRef<Div>, widget: Widget) {
+    use bridge::WidgetHandle;
+    let handle = StoredValue::new_local(None::<WidgetHandle>);
     let try_mount = move || {
         let Some(element) = root.get_untracked() else {
             return;
@@ -159,8 +168,12 @@ fn mount_when_ready(root: NodeRef<Div>) {
         if handle.with_value(Option::is_some) {
             return;
         }
-        if let Ok(editor) = bridge::mount(&element) {
-            handle.set_value(Some(editor));
+        let mounted = match widget {
+            Widget::Editor => bridge::mount(&element),
+            Widget::MediaUpload => bridge::mount_upload(&element),
+        };
+        if let Ok(mounted) = mounted {
+            handle.set_value(Some(mounted));
         }
     };
     let ready = window_event_listener_untyped("lore-editor-ready", move |_| try_mount());
@@ -171,31 +184,36 @@ fn mount_when_ready(root: NodeRef<Div>) {
     });
     on_cleanup(move || {
         ready.remove();
-        if let Some(editor) = handle.try_update_value(Option::take).flatten() {
-            editor.destroy();
+        if let Some(mounted) = handle.try_update_value(Option::take).flatten() {
+            mounted.destroy();
         }
     });
 }
 
+/// On the server nothing is mounted: the markup is all there is.
 #[cfg(not(feature = "hydrate"))]
-fn mount_when_ready(_root: NodeRef<Div>) {}
+pub fn mount_when_ready(_root: NodeRef<Div>, _widget: Widget) {}
 
-/// The two calls the page makes into `/studio/editor.js`.
+/// The calls the page makes into `/studio/editor.js`.
 #[cfg(feature = "hydrate")]
 mod bridge {
     use wasm_bindgen::prelude::*;
 
     #[wasm_bindgen]
     extern "C" {
-        /// A mounted editor.
-        pub type EditorHandle;
+        /// A mounted widget.
+        pub type WidgetHandle;
 
         /// `LoreEditor.mount(root)`; an error while the script has not loaded yet.
         #[wasm_bindgen(catch, js_namespace = LoreEditor, js_name = mount)]
-        pub fn mount(root: &leptos::web_sys::HtmlElement) -> Result<EditorHandle, JsValue>;
+        pub fn mount(root: &leptos::web_sys::HtmlElement) -> Result<WidgetHandle, JsValue>;
 
-        /// Saves what is unsaved and takes the editor down.
+        /// `LoreEditor.mountUpload(root)`; an error while the script has not loaded yet.
+        #[wasm_bindgen(catch, js_namespace = LoreEditor, js_name = mountUpload)]
+        pub fn mount_upload(root: &leptos::web_sys::HtmlElement) -> Result<WidgetHandle, JsValue>;
+
+        /// Saves what is unsaved (the editor) or stops an upload, and takes the widget down.
         #[wasm_bindgen(method)]
-        pub fn destroy(this: &EditorHandle);
+        pub fn destroy(this: &WidgetHandle);
     }
 }

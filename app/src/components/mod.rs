@@ -9,7 +9,7 @@ mod header;
 mod lang_switch;
 
 pub use course_card::{CourseGrid, Price};
-pub use editor::{EditorTarget, RichEditor};
+pub use editor::{EditorTarget, RichEditor, Widget, mount_when_ready};
 pub use error_panel::{ErrorMessage, ErrorPanel};
 pub use footer::Footer;
 pub use forms::{ActionDone, ActionError};

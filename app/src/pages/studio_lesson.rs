@@ -4,11 +4,13 @@
 use crate::AppError;
 use crate::api::types::{BodyCounts, LessonEditorView};
 use crate::api::{StudioLessonDetails, studio_lesson};
-use crate::components::{ActionDone, ActionError, EditorTarget, ErrorPanel, RichEditor};
+use crate::components::{
+    ActionDone, ActionError, EditorTarget, ErrorPanel, RichEditor, Widget, mount_when_ready,
+};
 use crate::i18n::*;
 use crate::pages::SignInPrompt;
 use crate::pages::course::KindLabel;
-use domain::LessonId;
+use domain::{LessonId, MediaId, MediaKind};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -84,6 +86,9 @@ fn LessonEditor(lesson: LessonEditorView) -> impl IntoView {
             <ActionDone result=details.value().into()>{t!(i18n, studio_saved)}</ActionDone>
             <ActionError result=details.value().into()/>
         </section>
+        {domain::authoring::lesson_media_kind(lesson.kind).map(|kind| view! {
+            <LessonMedia lesson=lesson.id kind media=lesson.media/>
+        })}
         <section class="panel">
             <RichEditor
                 target=EditorTarget::Lesson { lesson: lesson.id, version: lesson.version }
@@ -92,6 +97,54 @@ fn LessonEditor(lesson: LessonEditorView) -> impl IntoView {
                 counts=counts_line(i18n, lesson.counts)
             />
             <p class="muted">{t!(i18n, editor_hint)}</p>
+        </section>
+    }
+    .into_any()
+}
+
+/// A video or audio lesson's file: what plays now, and a file picker that uploads a new one
+/// with a progress bar and a cancel button, then puts it in the lesson (`/studio/editor.js`).
+#[component]
+fn LessonMedia(lesson: LessonId, kind: MediaKind, media: Option<MediaId>) -> impl IntoView {
+    let i18n = use_i18n();
+    let root = NodeRef::<leptos::html::Div>::new();
+    mount_when_ready(root, Widget::MediaUpload);
+    let src = media.map(|m| format!("/media/{m}"));
+    let accept = kind.accepted_types().join(",");
+    let player = match kind {
+        MediaKind::Audio => view! {
+            <audio controls preload="metadata" src=src.clone() hidden=src.is_none() data-media-preview="" data-testid="media-preview"></audio>
+        }
+        .into_any(),
+        _ => view! {
+            <video controls preload="metadata" src=src.clone() hidden=src.is_none() data-media-preview="" data-testid="media-preview"></video>
+        }
+        .into_any(),
+    };
+    view! {
+        <script type="module" src="/studio/editor.js"></script>
+        <section class="panel">
+            <div
+                class="media-upload"
+                node_ref=root
+                data-lesson=lesson.get().to_string()
+                data-kind=kind.as_str()
+                data-say-uploading=move || t_string!(i18n, media_uploading)
+                data-say-done=move || t_string!(i18n, media_done)
+                data-say-failed=move || t_string!(i18n, media_failed)
+                data-say-cancelled=move || t_string!(i18n, media_cancelled)
+            >
+                <h2>{t!(i18n, media_title)}</h2>
+                {player}
+                {src.is_none().then(|| view! { <p class="muted" data-media-empty="">{t!(i18n, media_none)}</p> })}
+                <label class="button button-quiet">
+                    <span>{t!(i18n, media_choose)}</span>
+                    <input type="file" class="visually-hidden" accept=accept data-media-file="" data-testid="media-file"/>
+                </label>
+                <progress max="100" value="0" hidden data-media-progress="" data-testid="media-progress"></progress>
+                <button type="button" class="button button-quiet small" hidden data-media-cancel="">{t!(i18n, studio_cancel)}</button>
+                <span role="status" aria-live="polite" data-media-status="" data-testid="media-status"></span>
+            </div>
         </section>
     }
     .into_any()

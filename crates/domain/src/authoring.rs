@@ -24,6 +24,16 @@ pub const MAX_OUTCOME_CHARS: usize = 160;
 pub const MAX_DESCRIPTION_BYTES: usize = 64 * 1024;
 /// The largest lesson body, in bytes of HTML (a long illustrated article is well under it).
 pub const MAX_LESSON_BYTES: usize = 1024 * 1024;
+
+/// The kind of file a lesson of `kind` plays: a video lesson a video, an audio lesson a
+/// recording. Articles and attachment lessons play nothing.
+pub fn lesson_media_kind(kind: crate::LessonKind) -> Option<crate::MediaKind> {
+    match kind {
+        crate::LessonKind::Video => Some(crate::MediaKind::Video),
+        crate::LessonKind::Audio => Some(crate::MediaKind::Audio),
+        crate::LessonKind::Text | crate::LessonKind::Attachments => None,
+    }
+}
 /// The highest price an author can set, in major units (yuan or dollars).
 pub const MAX_PRICE_MAJOR: i64 = 100_000;
 /// The refund window a new course gets, in days.

@@ -124,6 +124,12 @@ pub fn can_read(viewer: Option<&Actor>, kind: MediaKind, owner: UserId) -> bool 
     }
 }
 
+/// Whether `actor` may put a file uploaded by `owner` into a lesson: the uploader and admins, so
+/// nobody can lift another author's video into their own course by guessing its id.
+pub fn can_attach(actor: &Actor, owner: UserId) -> bool {
+    actor.id == owner || actor.role == Role::Admin
+}
+
 /// Whether `actor` may delete a file uploaded by `owner`: its owner and admins.
 pub fn can_delete(actor: &Actor, owner: UserId) -> bool {
     actor.id == owner || actor.role == Role::Admin
@@ -260,6 +266,9 @@ mod tests {
         assert!(can_read(None, MediaKind::Avatar, owner));
         assert!(can_delete(&actor(7, Role::Learner), owner));
         assert!(!can_delete(&actor(8, Role::Reviewer), owner));
+        assert!(can_attach(&actor(7, Role::Author), owner));
+        assert!(can_attach(&actor(1, Role::Admin), owner));
+        assert!(!can_attach(&actor(8, Role::Author), owner));
     }
 
     #[test]

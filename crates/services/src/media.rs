@@ -48,6 +48,9 @@ pub enum FileProblem {
     /// The upload stopped before the end.
     #[error("upload interrupted")]
     Interrupted,
+    /// A course (draft, revision or live) still shows or plays the file.
+    #[error("file in use")]
+    InUse,
 }
 
 /// A file on its way to a reader.
@@ -320,6 +323,9 @@ impl Services {
             );
         }
         let mut tx = self.store().begin().await?;
+        if tx.media_in_use(id).await? {
+            return Err(ServiceError::File(FileProblem::InUse));
+        }
         if !tx.delete_media(id).await? {
             return Err(ServiceError::NotFound);
         }

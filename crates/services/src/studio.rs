@@ -12,7 +12,7 @@ use domain::authoring::{
 };
 use domain::permissions::{can_edit_course, can_open_studio, can_publish_revision};
 use domain::revision::CourseSnapshot;
-use domain::{ChapterId, CourseId, LessonId, LessonKind, Slug, UserId};
+use domain::{ChapterId, CourseId, LessonId, LessonKind, MediaId, Slug, UserId};
 use store::{
     CourseDraft, DraftChapter, DraftLesson, NewLesson, RevisionSummary, StudioCourse, now_millis,
 };
@@ -279,6 +279,39 @@ impl Services {
         let title = title_of(title)?;
         let mut tx = self.store().begin().await?;
         tx.update_lesson_details(course, lesson, &title, preview, now_millis())
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Sets the video of a video lesson or the recording of an audio lesson to a file the
+    /// editor uploaded (its own upload, of the kind the lesson plays), or removes it with `None`.
+    /// Safe to repeat.
+    pub async fn set_lesson_media(
+        &self,
+        me: &CurrentSession,
+        lesson: LessonId,
+        media: Option<MediaId>,
+    ) -> Result<(), ServiceError> {
+        let course = self.lesson_course(me, lesson).await?;
+        let draft = self
+            .store()
+            .draft_lesson(lesson)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        if let Some(media) = media {
+            let record = self
+                .store()
+                .media(media)
+                .await?
+                .filter(|r| domain::media::can_attach(&me.actor, r.owner))
+                .ok_or(ServiceError::NotFound)?;
+            if authoring::lesson_media_kind(draft.kind) != Some(record.kind) {
+                return Err(ServiceError::Invalid("media"));
+            }
+        }
+        let mut tx = self.store().begin().await?;
+        tx.set_lesson_media(course, lesson, media, now_millis())
             .await?;
         tx.commit().await?;
         Ok(())

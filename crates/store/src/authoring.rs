@@ -790,6 +790,24 @@ impl Tx {
         Ok(())
     }
 
+    /// Sets (or with `None` removes) the video or recording a draft lesson plays.
+    pub async fn set_lesson_media(
+        &mut self,
+        course: CourseId,
+        lesson: LessonId,
+        media: Option<MediaId>,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        on!(TxInner, &mut self.inner, |tx| {
+            sqlx::query("UPDATE draft_lessons SET media_id = $2 WHERE id = $1")
+                .bind(lesson.get())
+                .bind(media.map(MediaId::get))
+                .execute(&mut **tx)
+                .await?;
+        });
+        self.touch_draft(course, now).await
+    }
+
     /// Adds a lesson (no body yet) at the end of a chapter.
     pub async fn add_lesson(
         &mut self,

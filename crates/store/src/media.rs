@@ -141,6 +141,26 @@ impl Tx {
         Ok(MediaId::new(id))
     }
 
+    /// Whether a course's draft or live version shows or plays the file (a lesson's video or
+    /// recording, an attachment, a cover), so deleting it would break that course. Asked in the
+    /// deleting unit of work, so a lesson cannot take the file in between.
+    pub async fn media_in_use(&mut self, id: MediaId) -> Result<bool, StoreError> {
+        let (used,): (bool,) = on!(TxInner, &mut self.inner, |tx| {
+            sqlx::query_as(
+                "SELECT EXISTS (SELECT 1 FROM draft_lessons WHERE media_id = $1) \
+                 OR EXISTS (SELECT 1 FROM lessons WHERE media_id = $1) \
+                 OR EXISTS (SELECT 1 FROM draft_lesson_files WHERE media_id = $1) \
+                 OR EXISTS (SELECT 1 FROM lesson_files WHERE media_id = $1) \
+                 OR EXISTS (SELECT 1 FROM course_drafts WHERE cover_media_id = $1) \
+                 OR EXISTS (SELECT 1 FROM courses WHERE cover_media_id = $1)",
+            )
+            .bind(id.get())
+            .fetch_one(&mut **tx)
+            .await?
+        });
+        Ok(used)
+    }
+
     /// Forgets a file's record; says whether there was one. The caller deletes the bytes once
     /// this has committed.
     pub async fn delete_media(&mut self, id: MediaId) -> Result<bool, StoreError> {

@@ -306,5 +306,87 @@ function mount(root) {
   };
 }
 
-window.LoreEditor = { mount };
+// A video or audio lesson's file: uploaded with a progress bar and a cancel button as the raw
+// request body (`POST /media`, streamed to storage), then put in the lesson by a server function.
+function mountUpload(root) {
+  const input = root.querySelector("[data-media-file]");
+  const progress = root.querySelector("[data-media-progress]");
+  const cancel = root.querySelector("[data-media-cancel]");
+  const status = root.querySelector("[data-media-status]");
+  const preview = root.querySelector("[data-media-preview]");
+  const empty = root.querySelector("[data-media-empty]");
+  const labels = root.dataset;
+  let request = null;
+
+  const finish = (text) => {
+    progress.hidden = true;
+    cancel.hidden = true;
+    status.textContent = text;
+    request = null;
+  };
+
+  async function attach(media) {
+    const body = new URLSearchParams({ lesson: labels.lesson, media: String(media.id) });
+    const response = await fetch("/api/studio_lesson_media", {
+      method: "POST",
+      body,
+      headers: { Accept: "application/json" },
+      credentials: "same-origin",
+    }).catch(() => null);
+    if (!response?.ok) return finish(labels.sayFailed);
+    preview.src = media.url;
+    preview.hidden = false;
+    if (empty) empty.hidden = true;
+    finish(labels.sayDone);
+  }
+
+  function start() {
+    const file = input.files?.[0];
+    if (!file) return;
+    request?.abort();
+    const upload = new XMLHttpRequest();
+    request = upload;
+    upload.open("POST", `/media?kind=${labels.kind}&name=${encodeURIComponent(file.name)}`);
+    upload.setRequestHeader("Accept", "application/json");
+    progress.hidden = false;
+    progress.value = 0;
+    cancel.hidden = false;
+    status.textContent = labels.sayUploading;
+    upload.upload.onprogress = (event) => {
+      if (!event.lengthComputable) return;
+      const percent = Math.round((100 * event.loaded) / event.total);
+      progress.value = percent;
+      status.textContent = `${labels.sayUploading} ${percent}%`;
+    };
+    upload.onload = () => {
+      let answer = null;
+      try {
+        answer = JSON.parse(upload.responseText);
+      } catch {
+        answer = null;
+      }
+      if (upload.status === 201 && answer?.url) attach(answer);
+      else finish(`${labels.sayFailed}${answer?.message ? `: ${answer.message}` : ""}`);
+    };
+    upload.onerror = () => finish(labels.sayFailed);
+    upload.onabort = () => finish(labels.sayCancelled);
+    upload.send(file);
+    input.value = "";
+  }
+
+  const stop = () => request?.abort();
+  input.addEventListener("change", start);
+  cancel.addEventListener("click", stop);
+  root.dataset.mounted = "true";
+  return {
+    /** Stops an upload under way: the server never keeps a partial file. */
+    destroy() {
+      stop();
+      input.removeEventListener("change", start);
+      cancel.removeEventListener("click", stop);
+    },
+  };
+}
+
+window.LoreEditor = { mount, mountUpload };
 window.dispatchEvent(new Event("lore-editor-ready"));

@@ -340,6 +340,24 @@ impl TestApp {
         request.send().await.expect("POST")
     }
 
+    /// `POST /media?{query}` with `body` as the file, same-origin.
+    pub async fn upload(
+        &self,
+        cookie: Option<&str>,
+        query: &str,
+        body: impl Into<reqwest::Body>,
+    ) -> reqwest::Response {
+        let mut request = self
+            .client
+            .post(format!("{}/media?{query}", self.base))
+            .header("origin", &self.base)
+            .body(body);
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", format!("lore_session={cookie}"));
+        }
+        request.send().await.expect("POST /media")
+    }
+
     /// Creates an account and returns its session token.
     pub async fn register(&self, email: &str, password: &str) -> String {
         let response = self
