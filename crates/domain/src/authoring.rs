@@ -474,7 +474,21 @@ pub fn suggest_slug(title: &str) -> String {
             current.push(c.to_ascii_lowercase());
         } else if let Some(pinyin) = c.to_pinyin() {
             flush(&mut current, &mut words);
-            words.push(pinyin.plain().to_owned());
+            // Plain pinyin may still hold ü or ê (儢 is "lü"): folded to ASCII like Latin text.
+            let word: String = pinyin
+                .plain()
+                .chars()
+                .filter_map(|p| {
+                    if p.is_ascii_alphanumeric() {
+                        Some(p.to_ascii_lowercase())
+                    } else {
+                        latin_base(p)
+                    }
+                })
+                .collect();
+            if !word.is_empty() {
+                words.push(word);
+            }
         } else if let Some(base) = latin_base(c) {
             current.push(base);
         } else if c == '\'' || c == '’' {
@@ -827,6 +841,9 @@ mod tests {
         assert_eq!(suggest_slug("Café à la carte"), "cafe-a-la-carte");
         assert_eq!(suggest_slug("The author's guide"), "the-authors-guide");
         assert_eq!(suggest_slug("🎉🎉"), "course");
+        // Pinyin with ü (found by the property test below on a CI run).
+        assert!(Slug::parse(&suggest_slug("儢")).is_ok());
+        assert!(Slug::parse(&suggest_slug("女儿")).is_ok());
         assert!(suggest_slug(&"很长".repeat(100)).len() <= Slug::MAX_LEN);
     }
 
