@@ -20,3 +20,4 @@ bench:
 	bench/abuse.sh
 	bench/store_queries.sh
 	bench/autosave.sh
+	bench/upload.sh

@@ -139,9 +139,9 @@ impl AppError {
                 )
             }
             // Files are sent and refused by the media handlers, never through server functions.
-            ServiceError::File(_) | ServiceError::RangeNotSatisfiable { .. } => {
-                (StatusCode::BAD_REQUEST, AppError::BadRequest)
-            }
+            ServiceError::File(_)
+            | ServiceError::RangeNotSatisfiable { .. }
+            | ServiceError::UploadOffset { .. } => (StatusCode::BAD_REQUEST, AppError::BadRequest),
             ServiceError::Fields(errors) => (StatusCode::BAD_REQUEST, AppError::Fields(errors)),
             ServiceError::EditConflict { version } => {
                 (StatusCode::CONFLICT, AppError::EditConflict(version))

@@ -162,34 +162,57 @@ for (const t of LANGS) {
   });
 }
 
-test("a video lesson's file uploads with progress and is placed in the lesson", async ({ page, baseURL }) => {
-  await page.context().addCookies([{ name: "lore_lang", value: "en", url: baseURL! }]);
-  await becomeAuthor(page, `video-${Date.now()}@example.com`);
-  await page.goto("/studio");
-  await hydrated(page);
-  const create = page.getByTestId("new-course");
-  await create.locator('input[name="title"]').fill("Filming at home");
-  await create.locator('button[type="submit"]').click();
-  await expect(page).toHaveURL(/\/studio\/courses\/\d+$/);
-  await hydrated(page);
-  await page.locator("#new-chapter").fill("Gear");
-  await page.getByTestId("add-chapter").locator('button[type="submit"]').click();
-  const form = page.getByTestId("chapter").getByTestId("add-lesson");
-  await form.locator('input[type="text"]').fill("Cameras");
-  await form.locator("select").selectOption("video");
-  await form.locator('button[type="submit"]').click();
-  await page.getByTestId("lesson-title").first().click();
-  await expect(page).toHaveURL(/\/studio\/lessons\/\d+$/);
-  await expect(page.locator(".media-upload[data-mounted]")).toBeAttached();
+test.describe("resumable upload", () => {
+  // The test cuts one request's connection on purpose.
+  test.use({ allowedNetworkErrors: ["net::ERR_CONNECTION_RESET"] });
 
-  // An MP4 by its first bytes (an ftyp box), 3 MiB, so the progress bar has something to show.
-  const head = Buffer.from("000000186674797069736f6d0000020069736f6d69736f32", "hex");
-  const file = Buffer.concat([head, Buffer.alloc(3 * 1024 * 1024 - head.length, 7)]);
-  await page.getByTestId("media-file").setInputFiles({ name: "cameras.mp4", mimeType: "video/mp4", buffer: file });
-  await expect(page.getByTestId("media-status")).toHaveText("Uploaded and placed in the lesson.");
-  await expect(page.getByTestId("media-preview")).toHaveAttribute("src", /^\/media\/\d+$/);
-  await page.reload();
-  await expect(page.getByTestId("media-preview")).toHaveAttribute("src", /^\/media\/\d+$/);
+  test("a video lesson's file uploads with progress, resumes after a dropped connection, and is placed in the lesson", async ({ page, baseURL }) => {
+    await page.context().addCookies([{ name: "lore_lang", value: "en", url: baseURL! }]);
+    await becomeAuthor(page, `video-${Date.now()}@example.com`);
+    await page.goto("/studio");
+    await hydrated(page);
+    const create = page.getByTestId("new-course");
+    await create.locator('input[name="title"]').fill("Filming at home");
+    await create.locator('button[type="submit"]').click();
+    await expect(page).toHaveURL(/\/studio\/courses\/\d+$/);
+    await hydrated(page);
+    await page.locator("#new-chapter").fill("Gear");
+    await page.getByTestId("add-chapter").locator('button[type="submit"]').click();
+    const form = page.getByTestId("chapter").getByTestId("add-lesson");
+    await form.locator('input[type="text"]').fill("Cameras");
+    await form.locator("select").selectOption("video");
+    await form.locator('button[type="submit"]').click();
+    await page.getByTestId("lesson-title").first().click();
+    await expect(page).toHaveURL(/\/studio\/lessons\/\d+$/);
+    await expect(page.locator(".media-upload[data-mounted]")).toBeAttached();
+
+    // The connection drops during the second 8 MiB request: the upload carries on from the last
+    // byte the server confirmed, not from the start.
+    const offsets: number[] = [];
+    let dropped = false;
+    await page.route("**/media/uploads/*", async (route) => {
+      const request = route.request();
+      if (request.method() !== "PATCH") return route.continue();
+      const offset = Number(request.headers()["upload-offset"]);
+      offsets.push(offset);
+      if (offset > 0 && !dropped) {
+        dropped = true;
+        return route.abort("connectionreset");
+      }
+      return route.continue();
+    });
+
+    // An MP4 by its first bytes (an ftyp box), 12 MiB, so the progress bar has something to show.
+    const head = Buffer.from("000000186674797069736f6d0000020069736f6d69736f32", "hex");
+    const file = Buffer.concat([head, Buffer.alloc(12 * 1024 * 1024 - head.length, 7)]);
+    await page.getByTestId("media-file").setInputFiles({ name: "cameras.mp4", mimeType: "video/mp4", buffer: file });
+    await expect(page.getByTestId("media-status")).toHaveText("Uploaded and placed in the lesson.", { timeout: 20_000 });
+    expect(dropped).toBe(true);
+    expect(offsets).toEqual([0, 8 * 1024 * 1024, 8 * 1024 * 1024]);
+    await expect(page.getByTestId("media-preview")).toHaveAttribute("src", /^\/media\/\d+$/);
+    await page.reload();
+    await expect(page.getByTestId("media-preview")).toHaveAttribute("src", /^\/media\/\d+$/);
+  });
 });
 
 test("learner pages do not load the editor's script", async ({ page }) => {

@@ -4,6 +4,7 @@
 //! [`SecretString`], so `Debug` and logs print `[REDACTED]` instead of them.
 
 use anyhow::Context;
+use domain::media::SizeLimits;
 use figment::Figment;
 use figment::providers::{Env, Format, Toml};
 use secrecy::{ExposeSecret, SecretString};
@@ -77,6 +78,14 @@ pub struct Config {
     pub s3_access_key_id: Option<String>,
     /// The secret access key for the bucket.
     pub s3_secret_access_key: Option<SecretString>,
+    /// The largest picture accepted, in MiB.
+    pub max_image_mib: u64,
+    /// The largest lesson video accepted, in MiB.
+    pub max_video_mib: u64,
+    /// The largest lesson recording accepted, in MiB.
+    pub max_audio_mib: u64,
+    /// The largest attachment accepted, in MiB.
+    pub max_document_mib: u64,
 }
 
 impl Default for Config {
@@ -104,14 +113,21 @@ impl Default for Config {
             s3_region: "us-east-1".to_owned(),
             s3_access_key_id: None,
             s3_secret_access_key: None,
+            max_image_mib: SizeLimits::default().image / MIB,
+            max_video_mib: SizeLimits::default().video / MIB,
+            max_audio_mib: SizeLimits::default().audio / MIB,
+            max_document_mib: SizeLimits::default().document / MIB,
         }
     }
 }
 
+/// One mebibyte, the unit the size limits are written in.
+const MIB: u64 = 1024 * 1024;
+
 impl Config {
     /// The settings `LORE_*` variables may set. Other `LORE_*` variables (test tooling's, say) are
     /// not configuration and are left alone, while an unknown key in the file is an error.
-    const KEYS: [&'static str; 21] = [
+    const KEYS: [&'static str; 25] = [
         "database_url",
         "bind",
         "data_dir",
@@ -133,6 +149,10 @@ impl Config {
         "s3_region",
         "s3_access_key_id",
         "s3_secret_access_key",
+        "max_image_mib",
+        "max_video_mib",
+        "max_audio_mib",
+        "max_document_mib",
     ];
 
     /// Reads the defaults, then `file` (or `lore.toml` in the working folder if it exists), then the
@@ -193,6 +213,24 @@ impl Config {
         );
         let trusted_proxies = crate::client_ip::TrustedProxies::parse(&self.trusted_proxies)
             .context("reading LORE_TRUSTED_PROXIES")?;
+        let limits = [
+            ("LORE_MAX_IMAGE_MIB", self.max_image_mib),
+            ("LORE_MAX_VIDEO_MIB", self.max_video_mib),
+            ("LORE_MAX_AUDIO_MIB", self.max_audio_mib),
+            ("LORE_MAX_DOCUMENT_MIB", self.max_document_mib),
+        ];
+        for (name, mib) in limits {
+            anyhow::ensure!(
+                (1..=1024 * 1024).contains(&mib),
+                "{name} must be between 1 and 1048576 (MiB)"
+            );
+        }
+        let media_limits = SizeLimits {
+            image: self.max_image_mib * MIB,
+            video: self.max_video_mib * MIB,
+            audio: self.max_audio_mib * MIB,
+            document: self.max_document_mib * MIB,
+        };
         let media = match self.s3_bucket {
             Some(bucket) => MediaPlace::S3 {
                 bucket,
@@ -224,6 +262,7 @@ impl Config {
             metrics_bind: self.metrics_bind,
             trusted_proxies,
             media,
+            media_limits,
             connections: Connections {
                 header_read_timeout: Duration::from_secs(self.header_read_timeout_secs),
                 idle_timeout: Duration::from_secs(self.idle_timeout_secs),
@@ -262,6 +301,8 @@ pub struct Settings {
     pub trusted_proxies: crate::client_ip::TrustedProxies,
     /// Where uploaded files are kept.
     pub media: MediaPlace,
+    /// The largest file of each kind accepted.
+    pub media_limits: SizeLimits,
     /// Limits on connections.
     pub connections: Connections,
 }
@@ -357,6 +398,7 @@ mod tests {
             dev_mail: false,
             metrics_bind: None,
             trusted_proxies: crate::client_ip::TrustedProxies::default(),
+            media_limits: SizeLimits::default(),
             media: MediaPlace::S3 {
                 bucket: "b".into(),
                 endpoint: None,
@@ -382,8 +424,25 @@ mod tests {
             jail.create_file("lore.toml", "bind = \"127.0.0.1:4000\"\nseed_demo = true")?;
             jail.set_env("LORE_BIND", "127.0.0.1:5000");
             jail.set_env("LORE_E2E_PORT", "1234");
+            jail.set_env("LORE_MAX_VIDEO_MIB", "4096");
             let config = Config::load(None).map_err(|e| e.to_string())?;
             assert_eq!(config.bind.port(), 5000, "environment beats file");
+            assert_eq!(config.max_video_mib, 4096);
+            assert_eq!(config.max_audio_mib, 512, "the default");
+            let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+            let resolved = Config {
+                data_dir: dir.path().to_owned(),
+                ..Config::load(None).map_err(|e| e.to_string())?
+            }
+            .resolve()
+            .map_err(|e| e.to_string())?;
+            assert_eq!(resolved.media_limits.video, 4096 * MIB);
+            jail.set_env("LORE_MAX_VIDEO_MIB", "0");
+            let zero = Config {
+                data_dir: dir.path().to_owned(),
+                ..Config::load(None).map_err(|e| e.to_string())?
+            };
+            assert!(zero.resolve().is_err(), "a limit of nothing is a mistake");
             assert!(config.seed_demo, "file beats defaults");
             assert_eq!(config.env, Environment::Development);
             jail.create_file("typo.toml", "bnid = \"127.0.0.1:1\"")?;

@@ -16,5 +16,6 @@ mod security;
 mod serve;
 pub mod startup;
 pub mod telemetry;
+mod uploads;
 
 pub use startup::{Application, shutdown_signal};

@@ -5,7 +5,8 @@
 //!   store; served at `/media/avatars/{user}.png`.
 //! - Course files: `POST /media?kind=video&name=intro.mp4` with the file as the raw body, streamed
 //!   to the media store as it arrives (never whole in memory); `GET /media/{id}` with `Range`
-//!   support for players; `DELETE /media/{id}`. Errors are JSON with a translated message.
+//!   support for players, checked per request or by a signed address (`?expires=…&sig=…`, ten
+//!   minutes); `DELETE /media/{id}`. Errors are JSON with a translated message.
 
 use app::messages::{self, MediaMessage};
 use axum::Json;
@@ -17,7 +18,7 @@ use domain::{MediaId, MediaKind};
 use futures_util::TryStreamExt;
 use images::{ImageError, ImagePipeline, Target};
 use serde::{Deserialize, Serialize};
-use services::media::{Download, FileProblem};
+use services::media::{Download, FileProblem, Grant};
 use services::{Client, CurrentSession, ServiceError, Services};
 
 /// The largest avatar upload accepted.
@@ -207,10 +208,20 @@ pub async fn upload(
     }
 }
 
-/// `GET /media/{id}`: the file, or the `Range` of it a player asks for, to those allowed.
+/// The query of a signed `GET /media/{id}?expires=…&sig=…`. Both or neither: half a signature
+/// is no signature.
+#[derive(Debug, Deserialize)]
+pub struct SignedQuery {
+    expires: Option<i64>,
+    sig: Option<String>,
+}
+
+/// `GET /media/{id}`: the file, or the `Range` of it a player asks for, to those allowed, or to
+/// anyone holding a signed address for it that has not expired.
 pub async fn file(
     State(state): State<MediaState>,
     Path(id): Path<String>,
+    Query(query): Query<SignedQuery>,
     request: Request,
 ) -> Response {
     let headers = request.headers();
@@ -219,7 +230,18 @@ pub async fn file(
     };
     let me = request.extensions().get::<CurrentSession>();
     let range = headers.get(header::RANGE).and_then(|v| v.to_str().ok());
-    match state.services.media_file(me, id, range).await {
+    let grant = match query {
+        SignedQuery {
+            expires: Some(expires),
+            sig: Some(sig),
+        } => Some(Grant { expires, sig }),
+        _ => None,
+    };
+    match state
+        .services
+        .media_file(me, id, grant.as_ref(), range)
+        .await
+    {
         // Private files: never in a shared cache.
         Ok(download) => send(download, "private, max-age=3600"),
         Err(err) => media_error(err, headers),
@@ -247,7 +269,7 @@ pub async fn delete(
 }
 
 /// Who sent the request, for the audit log (the session layer notes it on every request).
-fn client_of(request: &Request) -> Client {
+pub(crate) fn client_of(request: &Request) -> Client {
     request
         .extensions()
         .get::<Client>()
@@ -337,7 +359,7 @@ fn percent_encode(name: &str) -> String {
 }
 
 /// A media error as JSON `{ "error": code, "message": translated }`, with the right status.
-fn refuse(headers: &HeaderMap, status: StatusCode, message: MediaMessage) -> Response {
+pub(crate) fn refuse(headers: &HeaderMap, status: StatusCode, message: MediaMessage) -> Response {
     #[derive(Serialize)]
     struct Refusal {
         error: &'static str,
@@ -368,7 +390,7 @@ fn refuse(headers: &HeaderMap, status: StatusCode, message: MediaMessage) -> Res
 }
 
 /// Maps what the media service refused or failed at to an answer; platform failures are logged.
-fn media_error(err: ServiceError, headers: &HeaderMap) -> Response {
+pub(crate) fn media_error(err: ServiceError, headers: &HeaderMap) -> Response {
     let (status, message) = match err {
         ServiceError::NotFound => (StatusCode::NOT_FOUND, MediaMessage::NotFound),
         ServiceError::Unauthorized => (StatusCode::UNAUTHORIZED, MediaMessage::SignIn),

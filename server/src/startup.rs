@@ -4,7 +4,7 @@ use crate::auth::{SessionLayerState, session_layer};
 use crate::config::{Connections, Environment, Settings};
 use crate::mailer::{self, Delivery};
 use crate::security::{self, SecurityPolicy};
-use crate::{dev_mail, health, media, metrics};
+use crate::{dev_mail, health, media, metrics, uploads};
 use anyhow::Context;
 use app::auth::SessionCookie;
 use app::{App, shell};
@@ -53,7 +53,11 @@ impl Application {
             .await
             .context("opening the database")?;
         store.migrate().await.context("applying migrations")?;
-        let services = Services::new(store, settings.media.open()?, &settings.public_url);
+        let services = Services::new(
+            store,
+            settings.media.open()?.with_limits(settings.media_limits),
+            &settings.public_url,
+        );
         let moved = services
             .move_legacy_avatars()
             .await
@@ -247,6 +251,16 @@ fn router(settings: &Settings, services: Services, metrics: Arc<metrics::Metrics
         // No body limit: uploads stream to the media store and each kind has its own size limit.
         .route("/media", post(media::upload))
         .route("/media/{id}", get(media::file).delete(media::delete))
+        .route(
+            "/media/uploads",
+            post(uploads::create).options(uploads::options),
+        )
+        .route(
+            "/media/uploads/{id}",
+            axum::routing::head(uploads::head)
+                .patch(uploads::patch)
+                .delete(uploads::delete),
+        )
         .with_state(media_state);
     let site = Router::new()
         .leptos_routes_with_context(&options, routes, context.clone(), {

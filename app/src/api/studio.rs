@@ -130,7 +130,7 @@ async fn outline(
                     title: l.title,
                     kind: l.kind,
                     preview: l.preview,
-                    minutes: (l.duration_seconds + 59) / 60,
+                    minutes: domain::time::minutes_rounded_up(l.duration_seconds),
                 })
                 .collect(),
         })

@@ -119,7 +119,7 @@ fn Chapter(chapter: ChapterOutline, slug: String, lang_tag: &'static str) -> imp
 #[component]
 fn LessonRow(lesson: LessonOutline, slug: String, lang_tag: &'static str) -> impl IntoView {
     let i18n = use_i18n();
-    let minutes = (lesson.duration_seconds + 59) / 60;
+    let minutes = domain::time::minutes_rounded_up(lesson.duration_seconds);
     view! {
         <li class="lesson-row">
             <a href=format!("/courses/{slug}/lessons/{}", lesson.id)>

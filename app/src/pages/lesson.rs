@@ -3,16 +3,16 @@ use crate::i18n::*;
 use crate::pages::NotFoundContent;
 use crate::pages::course::KindLabel;
 use crate::{AppError, api};
-use domain::{LessonId, LessonView};
+use domain::{LessonContent, LessonId, LessonView, MediaKind};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 /// `/courses/{slug}/lessons/{id}`: one lesson in its course, with the way back and onward.
 ///
-/// Lesson bodies and media are not stored yet. The server decides whether the viewer may read the
-/// lesson (`domain::can_view_lesson`) and sends a locked lesson without content; this page only
-/// shows what it was sent.
+/// The server decides whether the viewer may read the lesson (`domain::can_view_lesson`) and
+/// sends a locked lesson without content; this page only shows what it was sent: the sanitised
+/// body and a player, both pointing at signed media addresses.
 #[component]
 pub fn LessonPage() -> impl IntoView {
     let params = use_params_map();
@@ -66,27 +66,21 @@ fn LessonBody(view: LessonView) -> impl IntoView {
                 <KindLabel kind=lesson.kind/>
                 {lesson.is_preview.then(|| view! { <span class="badge badge-accent">{t!(i18n, free_preview)}</span> })}
             </p>
-            {if !view.locked {
-                view! {
+            {match view.content.clone() {
+                Some(content) => view! { <LessonContentView content/> }.into_any(),
+                None if !view.locked => view! {
                     <section class="panel">
-                        <p>
-                            {if lesson.is_preview {
-                                t!(i18n, lesson_preview_note).into_any()
-                            } else {
-                                t!(i18n, lesson_open_note).into_any()
-                            }}
-                        </p>
+                        <p>{t!(i18n, lesson_empty)}</p>
                     </section>
                 }
-                    .into_any()
-            } else {
-                view! {
+                    .into_any(),
+                None => view! {
                     <section class="panel panel-locked" data-testid="lesson-locked">
                         <h2>{t!(i18n, lesson_locked_title)}</h2>
                         <p>{t!(i18n, lesson_locked_body)}</p>
                     </section>
                 }
-                    .into_any()
+                    .into_any(),
             }}
             <nav class="pager">
                 {view.previous.map(|id| view! {
@@ -100,4 +94,31 @@ fn LessonBody(view: LessonView) -> impl IntoView {
         </article>
     }
     .into_any()
+}
+
+/// A readable lesson: its player, if it has a video or recording, then its body.
+#[component]
+fn LessonContentView(content: LessonContent) -> impl IntoView {
+    let i18n = use_i18n();
+    let player = content.media.map(|media| match media.kind {
+        MediaKind::Audio => view! {
+            <audio class="lesson-player" controls preload="metadata" data-testid="lesson-audio">
+                <source src=media.url type=media.content_type/>
+            </audio>
+        }
+        .into_any(),
+        _ => view! {
+            <video class="lesson-player" controls preload="metadata" data-testid="lesson-video">
+                <source src=media.url type=media.content_type/>
+            </video>
+        }
+        .into_any(),
+    });
+    let empty = content.html.is_empty() && player.is_none();
+    view! {
+        {player}
+        {empty.then(|| view! { <section class="panel"><p>{t!(i18n, lesson_empty)}</p></section> })}
+        // Sanitised by the server on save and again on the way out (`richtext::for_readers`).
+        <div class="lesson-body prose" data-testid="lesson-body" inner_html=content.html></div>
+    }
 }

@@ -51,7 +51,7 @@ pub fn StudioLessonPage() -> impl IntoView {
 /// "1234 characters · 456 words · 3 min read", in the reader's language. The editor script fills
 /// the same template (`{chars}`, `{words}`, `{minutes}`) after each save.
 fn counts_line(i18n: leptos_i18n::I18nContext<Locale>, counts: BodyCounts) -> String {
-    let minutes = ((counts.duration_seconds + 59) / 60).max(1);
+    let minutes = domain::time::minutes_rounded_up(counts.duration_seconds).max(1);
     t_string!(i18n, editor_counts)
         .replace("{chars}", &counts.chars.to_string())
         .replace("{words}", &counts.words.to_string())

@@ -629,6 +629,15 @@ pub fn reading_seconds(plain: &str) -> u32 {
     u32::try_from(seconds.max(60)).unwrap_or(u32::MAX)
 }
 
+/// A lesson's running time in seconds: its video's or recording's when the file says how long it
+/// plays, else the time its text takes to read ([`reading_seconds`]).
+pub fn lesson_seconds(media_seconds: Option<i64>, text: &str) -> i64 {
+    match media_seconds {
+        Some(seconds) if seconds > 0 => seconds,
+        _ => i64::from(reading_seconds(text)),
+    }
+}
+
 /// Why a new order of a course's chapters, or of a chapter's lessons, was refused.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ReorderError {
@@ -921,5 +930,18 @@ mod tests {
             f.tags = tags;
             let _ = f.validate();
         }
+    }
+
+    #[test]
+    fn a_lesson_lasts_as_long_as_its_file_else_its_text() {
+        let notes = "word ".repeat(460);
+        assert_eq!(lesson_seconds(Some(754), &notes), 754);
+        assert_eq!(lesson_seconds(None, &notes), 120);
+        assert_eq!(
+            lesson_seconds(Some(0), &notes),
+            120,
+            "a file that did not say"
+        );
+        assert_eq!(lesson_seconds(None, ""), 0);
     }
 }

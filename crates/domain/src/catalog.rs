@@ -197,6 +197,29 @@ pub struct LessonView {
     /// Whether the viewer may not read it ([`can_view_lesson`]); a locked view never carries the
     /// lesson's content.
     pub locked: bool,
+    /// What the lesson says and plays, filled in by the server only when the viewer may read it.
+    pub content: Option<LessonContent>,
+}
+
+/// The readable part of a lesson, as one reader receives it: its sanitised body, with pictures
+/// and the player pointing at signed media addresses that stop working after a few minutes.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LessonContent {
+    /// The body, sanitised at save and again on the way out.
+    pub html: String,
+    /// The video or recording the lesson plays, if it has one.
+    pub media: Option<PlayableMedia>,
+}
+
+/// A file a lesson plays in the page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlayableMedia {
+    /// Video or audio.
+    pub kind: crate::MediaKind,
+    /// Its content type, as sniffed when it was uploaded.
+    pub content_type: String,
+    /// A signed address for it.
+    pub url: String,
 }
 
 impl LessonView {
@@ -223,6 +246,7 @@ impl LessonView {
             previous,
             next,
             locked,
+            content: None,
         })
     }
 }

@@ -28,7 +28,7 @@ pub mod time;
 pub use access::{CourseAccess, Entitlement, can_view_lesson};
 pub use catalog::{
     CatalogPage, Category, ChapterOutline, CourseCard, CourseDetail, CourseStatus, HomePage,
-    LessonKind, LessonOutline, LessonView,
+    LessonContent, LessonKind, LessonOutline, LessonView, PlayableMedia,
 };
 pub use display_name::{DisplayNameError, parse_display_name};
 pub use email::{Email, EmailError};

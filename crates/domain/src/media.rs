@@ -53,17 +53,6 @@ impl MediaKind {
         Self::ALL.into_iter().find(|kind| kind.as_str() == raw)
     }
 
-    /// The largest file of this kind accepted. Videos are long lectures; the others are small.
-    pub const fn max_bytes(self) -> u64 {
-        match self {
-            MediaKind::Avatar => MIB,
-            MediaKind::Image => 20 * MIB,
-            MediaKind::Video => 2048 * MIB,
-            MediaKind::Audio => 512 * MIB,
-            MediaKind::Document => 256 * MIB,
-        }
-    }
-
     /// The content types (as sniffed from the first bytes) a file of this kind may have.
     pub const fn accepted_types(self) -> &'static [&'static str] {
         match self {
@@ -101,6 +90,53 @@ impl MediaKind {
     }
 }
 
+/// The largest file of each kind accepted. Operators may change them (`LORE_MAX_VIDEO_MIB` and the
+/// like); the defaults suit long lectures and ordinary pictures and documents.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SizeLimits {
+    /// Pictures in lessons and covers.
+    pub image: u64,
+    /// Lesson videos.
+    pub video: u64,
+    /// Lesson recordings.
+    pub audio: u64,
+    /// Attachments.
+    pub document: u64,
+}
+
+impl Default for SizeLimits {
+    fn default() -> Self {
+        Self {
+            image: 20 * MIB,
+            video: 2048 * MIB,
+            audio: 512 * MIB,
+            document: 256 * MIB,
+        }
+    }
+}
+
+impl SizeLimits {
+    /// The largest file of `kind` accepted. Avatars are always small: the image pipeline scales
+    /// them to 256 px before they are stored.
+    pub const fn max_bytes(&self, kind: MediaKind) -> u64 {
+        match kind {
+            MediaKind::Avatar => MIB,
+            MediaKind::Image => self.image,
+            MediaKind::Video => self.video,
+            MediaKind::Audio => self.audio,
+            MediaKind::Document => self.document,
+        }
+    }
+
+    /// The largest file of any kind (what a resumable upload may at most declare).
+    pub fn largest(&self) -> u64 {
+        self.image
+            .max(self.video)
+            .max(self.audio)
+            .max(self.document)
+    }
+}
+
 /// Whether `actor` may upload a file of `kind` through the media API. Avatars are set through the
 /// account page by anyone signed in; course material is uploaded by those who write courses.
 pub fn can_upload(actor: &Actor, kind: MediaKind) -> bool {
@@ -122,6 +158,41 @@ pub fn can_read(viewer: Option<&Actor>, kind: MediaKind, owner: UserId) -> bool 
             viewer.is_some_and(|v| v.id == owner || v.role == Role::Admin)
         }
     }
+}
+
+/// How long a signed media address works, in seconds: long enough for a page to load its pictures
+/// and start its player, short enough that a copied link soon stops working. A reader who keeps
+/// the page open longer still reaches the file through their session ([`can_read_in_lessons`]).
+pub const SIGNED_URL_SECS: i64 = 10 * 60;
+
+/// Whether a signed address that expires at `expires` (Unix seconds) still works at `now`, and was
+/// not made further ahead than a signer would (a forged far-future expiry is refused even with a
+/// leaked signature).
+pub fn signature_in_date(expires: i64, now: i64) -> bool {
+    now <= expires && expires <= now.saturating_add(SIGNED_URL_SECS)
+}
+
+/// Whether `viewer` may read a file through the live lessons that use it: anyone who may view one
+/// of them ([`crate::can_view_lesson`]). `uses` holds each such lesson with its course and what
+/// the viewer holds of that course.
+pub fn can_read_in_lessons(
+    viewer: Option<&Actor>,
+    uses: &[(
+        crate::CourseAccess,
+        crate::LessonOutline,
+        crate::Entitlement,
+    )],
+) -> bool {
+    uses.iter().any(|(course, lesson, entitlement)| {
+        crate::can_view_lesson(viewer, course, lesson, *entitlement)
+    })
+}
+
+/// Whether a lesson body's picture of file `owner` uploaded as `kind` is shown to the lesson's
+/// readers: pictures its course's author uploaded. A hand-typed `/media/…` pointing at another
+/// author's file, or at a video, shows nothing, so a body cannot lift files it does not own.
+pub fn can_embed(kind: MediaKind, owner: UserId, course_author: UserId) -> bool {
+    kind == MediaKind::Image && owner == course_author
 }
 
 /// Whether `actor` may put a file uploaded by `owner` into a lesson: the uploader and admins, so
@@ -207,6 +278,74 @@ mod tests {
             id: UserId::new(id),
             role,
         }
+    }
+
+    #[test]
+    fn signed_addresses_work_for_ten_minutes_and_no_longer() {
+        let now = 1_800_000_000;
+        assert!(signature_in_date(now, now));
+        assert!(signature_in_date(now + SIGNED_URL_SECS, now));
+        assert!(!signature_in_date(now - 1, now), "expired");
+        assert!(
+            !signature_in_date(now + SIGNED_URL_SECS + 1, now),
+            "further ahead than any signer makes"
+        );
+        assert!(!signature_in_date(i64::MAX, i64::MAX - 1 - SIGNED_URL_SECS));
+    }
+
+    #[test]
+    fn lesson_files_are_read_by_those_who_may_view_a_lesson_using_them() {
+        use crate::catalog::CourseStatus;
+        use crate::{CourseAccess, Entitlement, LessonId, LessonKind, LessonOutline};
+        let author = UserId::new(1);
+        let course = |status| CourseAccess { author, status };
+        let lesson = |is_preview| LessonOutline {
+            id: LessonId::new(7),
+            title: "Intro".into(),
+            kind: LessonKind::Video,
+            is_preview,
+            duration_seconds: 60,
+        };
+        let learner = actor(2, Role::Learner);
+        let published = CourseStatus::Published;
+        // A free preview: everyone, signed in or not.
+        let preview = [(course(published), lesson(true), Entitlement::None)];
+        assert!(can_read_in_lessons(None, &preview));
+        assert!(can_read_in_lessons(Some(&learner), &preview));
+        // A paid lesson: only with an active purchase; a refund ends it.
+        for (entitlement, readable) in [
+            (Entitlement::None, false),
+            (Entitlement::Active, true),
+            (Entitlement::Refunded, false),
+        ] {
+            let paid = [(course(published), lesson(false), entitlement)];
+            assert_eq!(can_read_in_lessons(Some(&learner), &paid), readable);
+        }
+        // Not live, or used nowhere: nobody through lessons (owners read through `can_read`).
+        let draft = [(course(CourseStatus::Draft), lesson(true), Entitlement::None)];
+        assert!(!can_read_in_lessons(Some(&learner), &draft));
+        assert!(!can_read_in_lessons(Some(&learner), &[]));
+    }
+
+    #[test]
+    fn a_body_shows_only_its_authors_pictures() {
+        let (author, other) = (UserId::new(1), UserId::new(2));
+        assert!(can_embed(MediaKind::Image, author, author));
+        assert!(!can_embed(MediaKind::Image, other, author));
+        assert!(!can_embed(MediaKind::Video, author, author));
+        assert!(!can_embed(MediaKind::Avatar, author, author));
+    }
+
+    #[test]
+    fn limits_are_per_kind_and_avatars_stay_small() {
+        let limits = SizeLimits {
+            video: 5 * MIB,
+            ..SizeLimits::default()
+        };
+        assert_eq!(limits.max_bytes(MediaKind::Video), 5 * MIB);
+        assert_eq!(limits.max_bytes(MediaKind::Image), 20 * MIB);
+        assert_eq!(limits.max_bytes(MediaKind::Avatar), MIB);
+        assert_eq!(SizeLimits::default().largest(), 2048 * MIB);
     }
 
     #[test]

@@ -13,6 +13,13 @@ pub fn format_utc(unix_ms: i64) -> String {
     )
 }
 
+/// A duration in whole minutes, rounded up: a 61-second lesson is "2 min", nothing shorter than
+/// a second reads as "0 min", and a negative (corrupt) duration reads as none.
+pub fn minutes_rounded_up(seconds: i64) -> i64 {
+    let seconds = seconds.max(0);
+    seconds / 60 + i64::from(seconds % 60 != 0)
+}
+
 /// The start (00:00 UTC, Unix ms) of a `YYYY-MM-DD` date, as date inputs send it; `None` for
 /// anything else, including impossible dates such as `2026-02-30`.
 pub fn parse_date_utc(text: &str) -> Option<i64> {
@@ -62,6 +69,22 @@ mod tests {
         assert_eq!(format_utc(951_782_400_000), "2000-02-29 00:00 UTC");
         assert_eq!(format_utc(1_795_552_260_000), "2026-11-24 20:31 UTC");
         assert_eq!(format_utc(-60_000), "1969-12-31 23:59 UTC");
+    }
+
+    #[test]
+    fn minutes_round_up() {
+        for (seconds, minutes) in [
+            (-5, 0),
+            (0, 0),
+            (1, 1),
+            (59, 1),
+            (60, 1),
+            (61, 2),
+            (3600, 60),
+        ] {
+            assert_eq!(minutes_rounded_up(seconds), minutes, "{seconds} s");
+        }
+        assert_eq!(minutes_rounded_up(i64::MAX), i64::MAX / 60 + 1);
     }
 
     #[test]

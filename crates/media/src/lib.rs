@@ -12,12 +12,16 @@
 
 use bytes::Bytes;
 use domain::MediaKind;
+use domain::media::SizeLimits;
 use futures_util::stream::BoxStream;
 use futures_util::{Stream, StreamExt, TryStreamExt};
 use object_store::path::Path;
 use object_store::{GetOptions, GetRange, ObjectStore, PutPayload, WriteMultipart};
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
+
+mod duration;
 
 /// Multipart parts are this large: S3's minimum part size, and what one upload buffers.
 pub const PART_BYTES: usize = 5 * 1024 * 1024;
@@ -47,6 +51,8 @@ pub struct S3Settings {
 #[derive(Clone)]
 pub struct MediaStore {
     objects: Arc<dyn ObjectStore>,
+    /// The largest file of each kind accepted.
+    limits: SizeLimits,
     /// What the store is, for logs and `Debug` (never a secret).
     describe: Arc<str>,
 }
@@ -64,6 +70,15 @@ pub struct Stored {
     pub content_type: &'static str,
     /// The file's length in bytes.
     pub size: u64,
+}
+
+/// One stored part of a resumable upload.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Part {
+    /// How many bytes it holds.
+    pub size: u64,
+    /// Whether the client stopped sending before the end of its request.
+    pub interrupted: bool,
 }
 
 /// Why an upload was not stored. Nothing of a refused upload is kept.
@@ -128,6 +143,7 @@ impl MediaStore {
         })?;
         let objects = object_store::local::LocalFileSystem::new_with_prefix(dir)?;
         Ok(Self {
+            limits: SizeLimits::default(),
             objects: Arc::new(objects),
             describe: Arc::from(format!("folder {}", dir.display())),
         })
@@ -149,6 +165,7 @@ impl MediaStore {
                 .with_allow_http(endpoint.starts_with("http://"));
         }
         Ok(Self {
+            limits: SizeLimits::default(),
             objects: Arc::new(builder.build()?),
             describe: Arc::from(format!(
                 "bucket {} at {}",
@@ -162,9 +179,25 @@ impl MediaStore {
     /// storing them.
     pub fn in_memory() -> Self {
         Self {
+            limits: SizeLimits::default(),
             objects: Arc::new(object_store::memory::InMemory::new()),
             describe: Arc::from("memory"),
         }
+    }
+
+    /// The same store, accepting files up to `limits`.
+    pub fn with_limits(self, limits: SizeLimits) -> Self {
+        Self { limits, ..self }
+    }
+
+    /// The largest file of `kind` this store accepts.
+    pub fn max_bytes(&self, kind: MediaKind) -> u64 {
+        self.limits.max_bytes(kind)
+    }
+
+    /// The largest file of any kind this store accepts.
+    pub fn largest(&self) -> u64 {
+        self.limits.largest()
     }
 
     /// Stores `body` under `key` as a file of `kind`, as it arrives. Refuses it (keeping nothing)
@@ -181,7 +214,7 @@ impl MediaStore {
         E: std::error::Error + Send + Sync + 'static,
     {
         let mut body = std::pin::pin!(body);
-        let limit = kind.max_bytes();
+        let limit = self.max_bytes(kind);
         let mut first = Vec::new();
         let mut ended = false;
         while first.len() < PART_BYTES {
@@ -253,6 +286,69 @@ impl MediaStore {
         }
     }
 
+    /// Stores one part of a resumable upload under `key`, as it arrives, refusing more than
+    /// `max` bytes. When the client stops sending midway, what did arrive is kept (the client
+    /// resumes after it); the answer says how much that is. Nothing is checked of the content:
+    /// the whole file is, once its parts are joined ([`MediaStore::join_parts`]).
+    pub async fn put_part<S, E>(&self, key: &str, body: S, max: u64) -> Result<Part, UploadError>
+    where
+        S: Stream<Item = Result<Bytes, E>> + Send,
+        E: std::error::Error + Send + Sync + 'static,
+    {
+        let mut body = std::pin::pin!(body);
+        let upload = self
+            .objects
+            .put_multipart(&Path::from(key))
+            .await
+            .map_err(MediaError::from)?;
+        let mut writer = WriteMultipart::new_with_chunk_size(upload, PART_BYTES);
+        let mut size = 0u64;
+        let mut interrupted = false;
+        while let Some(chunk) = body.next().await {
+            let Ok(chunk) = chunk else {
+                interrupted = true;
+                break;
+            };
+            size += chunk.len() as u64;
+            if size > max {
+                if let Err(err) = writer.abort().await {
+                    tracing::warn!(%err, key, "aborting an oversized part");
+                }
+                return Err(UploadError::TooLarge);
+            }
+            writer
+                .wait_for_capacity(PARTS_IN_FLIGHT)
+                .await
+                .map_err(MediaError::from)?;
+            writer.write(&chunk);
+        }
+        writer.finish().await.map_err(MediaError::from)?;
+        Ok(Part { size, interrupted })
+    }
+
+    /// Stores the parts under `parts` (in order) as one file of `kind` under `key`, checked as
+    /// any upload is ([`MediaStore::put_stream`]: content type, size limit). The parts stay; the
+    /// caller deletes them once the file is recorded.
+    pub async fn join_parts(
+        &self,
+        key: &str,
+        kind: MediaKind,
+        parts: Vec<String>,
+    ) -> Result<Stored, UploadError> {
+        let objects = Arc::clone(&self.objects);
+        let joined = futures_util::stream::iter(parts)
+            .then(move |part| {
+                let objects = Arc::clone(&objects);
+                async move { objects.get(&Path::from(part)).await }
+            })
+            .map_ok(|found| found.into_stream())
+            .try_flatten()
+            // Boxed: the combinators' types otherwise make the caller's future not provably
+            // `Send` (rustc's higher-ranked lifetime limits).
+            .boxed();
+        self.put_stream(key, kind, joined).await
+    }
+
     /// The file under `key`, or the bytes `range` of it, as a stream.
     pub async fn get(
         &self,
@@ -265,6 +361,25 @@ impl MediaStore {
         };
         let found = self.objects.get_opts(&Path::from(key), options).await?;
         Ok(found.into_stream().map_err(MediaError::from).boxed())
+    }
+
+    /// How long the video or recording under `key` (`size` bytes, sniffed as `content_type`)
+    /// plays, when its type carries that and the file says it (see the `duration` module).
+    pub async fn play_time(&self, key: &str, size: u64, content_type: &str) -> Option<Duration> {
+        let parser = duration::Parser::for_type(content_type)?;
+        let reader = duration::RangeReader::new(
+            Arc::clone(&self.objects),
+            Path::from(key),
+            size,
+            tokio::runtime::Handle::current(),
+        );
+        match tokio::task::spawn_blocking(move || parser.read(reader, size)).await {
+            Ok(found) => found,
+            Err(err) => {
+                tracing::warn!(%err, key, "reading a file's duration failed");
+                None
+            }
+        }
     }
 
     /// The whole file under `key`, in memory: for small files only (tests, migrations).
@@ -325,6 +440,48 @@ mod tests {
             out.extend_from_slice(&part.unwrap());
         }
         out
+    }
+
+    /// Real files made with ffmpeg (`demo/media/`): a 4 s H.264 MP4 whose `moov` box follows
+    /// its media data (so the reader must seek to the end), a 4.008 s VP9 WebM and a 5.04 s MP3.
+    #[tokio::test]
+    async fn durations_come_from_the_files_themselves() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = MediaStore::local(dir.path()).unwrap();
+        let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../demo/media");
+        for (file, kind, millis) in [
+            ("clip.mp4", MediaKind::Video, 4000),
+            ("clip.webm", MediaKind::Video, 4008),
+            ("tone.mp3", MediaKind::Audio, 5041),
+        ] {
+            let bytes = std::fs::read(demo.join(file)).unwrap();
+            let key = new_key(kind);
+            let chunks = bytes.chunks(7000).map(<[u8]>::to_vec).collect();
+            let stored = store.put_stream(&key, kind, body(chunks)).await.unwrap();
+            let played = store
+                .play_time(&key, stored.size, stored.content_type)
+                .await
+                .unwrap_or_else(|| panic!("{file}: no duration"));
+            let off = (i64::try_from(played.as_millis()).unwrap() - millis).abs();
+            assert!(off <= 30, "{file}: {played:?}, not {millis} ms");
+        }
+        // A type that plays but is not read, and a picture: none.
+        let key = new_key(MediaKind::Video);
+        let stored = store
+            .put_stream(&key, MediaKind::Video, body(video(4096, 4096)))
+            .await
+            .unwrap();
+        assert_eq!(
+            store.play_time(&key, stored.size, "audio/x-wav").await,
+            None
+        );
+        assert_eq!(
+            store
+                .play_time(&key, stored.size, stored.content_type)
+                .await,
+            None,
+            "an MP4 head followed by junk says nothing"
+        );
     }
 
     #[tokio::test]
@@ -390,7 +547,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = MediaStore::local(dir.path()).unwrap();
         let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
-        png.resize(MediaKind::Avatar.max_bytes() as usize + 1, 0);
+        png.resize(store.max_bytes(MediaKind::Avatar) as usize + 1, 0);
         let refused = store
             .put_stream("avatar/a", MediaKind::Avatar, body(vec![png]))
             .await;

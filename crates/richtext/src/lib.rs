@@ -53,7 +53,8 @@ const TAGS: &[&str] = &[
 /// third party (and the CSP's `img-src 'self'` holds).
 const IMAGE_PREFIX: &str = "/media/";
 
-static SANITISER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+/// Every rule but the per-value one, which each caller sets ([`keep_attribute`], or it wrapped).
+fn rules() -> ammonia::Builder<'static> {
     let attributes: HashMap<&str, HashSet<&str>> = [
         ("a", &["href", "title"][..]),
         ("img", &["src", "alt", "title", "width", "height"]),
@@ -73,8 +74,13 @@ static SANITISER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         .url_relative(ammonia::UrlRelative::PassThrough)
         .link_rel(Some("noopener noreferrer nofollow"))
         .strip_comments(true)
-        .clean_content_tags(["script", "style", "template", "iframe", "object"].into())
-        .attribute_filter(keep_attribute);
+        .clean_content_tags(["script", "style", "template", "iframe", "object"].into());
+    builder
+}
+
+static SANITISER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut builder = rules();
+    builder.attribute_filter(keep_attribute);
     builder
 });
 
@@ -120,6 +126,38 @@ pub fn clean(html: &str) -> Clean {
     let html = SANITISER.clean(html).to_string();
     let text = plain_text(&html);
     Clean { html, text }
+}
+
+/// Stored HTML made ready for one reader: sanitised again with the same rules (so a row, however
+/// it was written, is safe to render), and each picture's `/media/…` source replaced by what
+/// `sign` makes of the part after `/media/` (a signed address); a picture `sign` refuses loses its
+/// source.
+pub fn for_readers<F>(html: &str, sign: F) -> String
+where
+    F: Fn(&str) -> Option<String> + Send + Sync + 'static,
+{
+    let mut builder = rules();
+    builder.attribute_filter(move |element, attribute, value| {
+        let kept = keep_attribute(element, attribute, value)?;
+        if (element, attribute) != ("img", "src") {
+            return Some(kept);
+        }
+        sign(kept.strip_prefix(IMAGE_PREFIX)?).map(Cow::Owned)
+    });
+    builder.clean(html).to_string()
+}
+
+/// What follows `/media/` in each picture source of sanitised HTML, in order: the files a
+/// reader's copy will ask [`for_readers`]'s `sign` about. Relies on [`clean`]'s output quoting
+/// every attribute with `"`; a source it misses is only left unsigned (a picture without a source).
+pub fn media_sources(html: &str) -> Vec<&str> {
+    const SRC: &str = "src=\"/media/";
+    html.match_indices(SRC)
+        .filter_map(|(at, _)| {
+            let rest = &html[at + SRC.len()..];
+            rest.find('"').map(|end| &rest[..end])
+        })
+        .collect()
 }
 
 /// The text of sanitised HTML: tags removed, block ends as line breaks, entities decoded. Only for
@@ -213,6 +251,20 @@ mod tests {
             "<p>hi</p><img><a rel=\"noopener noreferrer nofollow\">j</a>\
              <a rel=\"noopener noreferrer nofollow\">rel</a><code>c</code>"
         );
+    }
+
+    #[test]
+    fn readers_get_signed_pictures_and_nothing_unsafe() {
+        let stored = "<p>x<img src=\"/media/12\" alt=\"a\"><img src=\"/media/13\"></p>\
+                      <p onclick=\"y()\">z<script>alert(1)</script></p>";
+        let out = for_readers(stored, |id| {
+            (id == "12").then(|| format!("/media/{id}?expires=9&sig=ab"))
+        });
+        assert_eq!(
+            out,
+            "<p>x<img src=\"/media/12?expires=9&amp;sig=ab\" alt=\"a\"><img></p><p>z</p>"
+        );
+        assert_eq!(media_sources(&clean(stored).html), ["12", "13"]);
     }
 
     #[test]

@@ -1,11 +1,13 @@
 //! Reading the catalog: home page, catalog pages, a course, a lesson, search.
 
 use crate::{ServiceError, Services};
+use domain::media as media_rules;
 use domain::permissions::Actor;
 use domain::{
-    CatalogPage, Category, CourseCard, CourseDetail, Entitlement, HomePage, LessonId, LessonView,
-    Slug,
+    CatalogPage, Category, CourseCard, CourseDetail, Entitlement, HomePage, LessonContent,
+    LessonId, LessonView, MediaId, MediaKind, PlayableMedia, Slug, UserId,
 };
+use std::collections::HashSet;
 use store::CourseFilter;
 use tracing::instrument;
 
@@ -84,7 +86,51 @@ impl Services {
         lesson: LessonId,
     ) -> Result<LessonView, ServiceError> {
         let course = self.course(slug).await?;
-        LessonView::locate(course, lesson, viewer, Entitlement::None).ok_or(ServiceError::NotFound)
+        let author = course.author;
+        let mut view = LessonView::locate(course, lesson, viewer, Entitlement::None)
+            .ok_or(ServiceError::NotFound)?;
+        if !view.locked {
+            view.content = self.lesson_content(lesson, author).await?;
+        }
+        Ok(view)
+    }
+
+    /// What a reader allowed to read live lesson `id` (of a course by `author`) receives: its body
+    /// sanitised again with its pictures signed, and its player, signed too.
+    async fn lesson_content(
+        &self,
+        id: LessonId,
+        author: UserId,
+    ) -> Result<Option<LessonContent>, ServiceError> {
+        let Some((html, media)) = self.store().live_lesson_content(id).await? else {
+            return Ok(None);
+        };
+        let signer = self.signer().await?.clone();
+        let expires = crate::media::now_secs() + media_rules::SIGNED_URL_SECS;
+        let wanted: Vec<MediaId> = richtext::media_sources(&html)
+            .into_iter()
+            .filter_map(|id| id.parse().ok())
+            .collect();
+        let shown: HashSet<MediaId> = self
+            .store()
+            .media_records(&wanted)
+            .await?
+            .into_iter()
+            .filter(|file| media_rules::can_embed(file.kind, file.owner, author))
+            .map(|file| file.id)
+            .collect();
+        let media = media
+            .filter(|file| matches!(file.kind, MediaKind::Video | MediaKind::Audio))
+            .map(|file| PlayableMedia {
+                kind: file.kind,
+                content_type: file.content_type,
+                url: signer.url(file.id, expires),
+            });
+        let html = richtext::for_readers(&html, move |src| {
+            let id = src.parse::<MediaId>().ok()?;
+            shown.contains(&id).then(|| signer.url(id, expires))
+        });
+        Ok(Some(LessonContent { html, media }))
     }
 
     /// Published courses matching `query`. An empty query finds nothing.

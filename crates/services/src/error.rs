@@ -64,6 +64,12 @@ pub enum ServiceError {
         /// The version now stored.
         version: i64,
     },
+    /// A resumable upload's bytes were sent for another offset than where it stands.
+    #[error("upload stands at {offset}")]
+    UploadOffset {
+        /// Where it stands: the offset the next bytes must start at.
+        offset: u64,
+    },
     /// The course is not in a state that allows this step.
     #[error("not now: {0}")]
     Transition(domain::authoring::TransitionError),

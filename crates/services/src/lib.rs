@@ -17,6 +17,7 @@ mod secrets;
 mod session_cache;
 pub mod studio;
 mod throttle;
+pub mod uploads;
 
 pub use accounts::{Client, CurrentSession, SignedIn};
 pub use admin::{NewAdmin, create_admin};
@@ -34,6 +35,8 @@ pub struct Services {
     media: MediaStore,
     public_url: Arc<str>,
     sessions: Arc<session_cache::SessionCache>,
+    /// Signs media addresses; its key comes from the database on first use (shared by all nodes).
+    signer: Arc<tokio::sync::OnceCell<media::Signer>>,
 }
 
 impl Services {
@@ -45,6 +48,7 @@ impl Services {
             media,
             public_url: Arc::from(public_url.trim_end_matches('/')),
             sessions: Arc::default(),
+            signer: Arc::default(),
         }
     }
 

@@ -15,7 +15,9 @@ use domain::media::{self as rules, ByteRange, RangeError};
 use domain::{MediaId, MediaKind, UserId};
 use futures_util::Stream;
 use futures_util::stream::BoxStream;
+use hmac::{Hmac, KeyInit, Mac};
 use media::{MediaError, MediaStore, UploadError};
+use sha2::Sha256;
 use store::{MediaRecord, NewMedia};
 
 /// Files one account may upload in an hour.
@@ -51,6 +53,77 @@ pub enum FileProblem {
     /// A course (draft, revision or live) still shows or plays the file.
     #[error("file in use")]
     InUse,
+}
+
+/// The name of the platform key media addresses are signed with.
+const SIGNING_KEY: &str = "media-urls";
+/// Hex digits of the HMAC kept in an address (128 bits).
+const SIGNATURE_HEX: usize = 32;
+
+/// The query part of a signed media address: `?expires=…&sig=…`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Grant {
+    /// When the address stops working (Unix seconds).
+    pub expires: i64,
+    /// The HMAC of the file id and `expires`, hex, truncated.
+    pub sig: String,
+}
+
+/// Signs and checks media addresses: an HMAC-SHA256 over the file id and the expiry, keyed with
+/// the platform key every node shares, so an address made on one node works on every other.
+#[derive(Clone)]
+pub struct Signer {
+    mac: Hmac<Sha256>,
+}
+
+impl std::fmt::Debug for Signer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Signer(..)") // never the key
+    }
+}
+
+impl Signer {
+    fn new(key: &str) -> Result<Self, ServiceError> {
+        let mac = Hmac::<Sha256>::new_from_slice(key.as_bytes())
+            .map_err(|_| ServiceError::Invalid("signing key"))?;
+        Ok(Self { mac })
+    }
+
+    fn mac(&self, id: MediaId, expires: i64) -> Hmac<Sha256> {
+        let mut mac = self.mac.clone();
+        mac.update(format!("{id}.{expires}").as_bytes());
+        mac
+    }
+
+    /// `/media/{id}?expires=…&sig=…`, working until `expires` (Unix seconds).
+    pub fn url(&self, id: MediaId, expires: i64) -> String {
+        let sig = hex::encode(self.mac(id, expires).finalize().into_bytes());
+        format!(
+            "/media/{id}?expires={expires}&sig={}",
+            &sig[..SIGNATURE_HEX]
+        )
+    }
+
+    /// Whether `grant` was made by [`Signer::url`] for file `id` and still works at `now` (Unix
+    /// seconds). The comparison takes the same time however many digits match.
+    pub fn verify(&self, id: MediaId, grant: &Grant, now: i64) -> bool {
+        let Ok(sig) = hex::decode(&grant.sig) else {
+            return false;
+        };
+        sig.len() * 2 == SIGNATURE_HEX
+            && rules::signature_in_date(grant.expires, now)
+            && self
+                .mac(id, grant.expires)
+                .verify_truncated_left(&sig)
+                .is_ok()
+    }
+}
+
+/// Now, in Unix seconds.
+pub(crate) fn now_secs() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
 
 /// A file on its way to a reader.
@@ -95,12 +168,13 @@ async fn record_avatar(
             content_type: stored.content_type,
             byte_size: stored.size,
             file_name: "avatar.png",
+            duration_seconds: None,
         })
         .await?;
     Ok((id, tx.replace_avatar(user, id).await?))
 }
 
-fn refusal(err: UploadError) -> ServiceError {
+pub(crate) fn refusal(err: UploadError) -> ServiceError {
     match err {
         UploadError::Empty => ServiceError::File(FileProblem::Empty),
         UploadError::WrongType(_) => ServiceError::File(FileProblem::WrongType),
@@ -112,7 +186,7 @@ fn refusal(err: UploadError) -> ServiceError {
 
 /// The name a file is offered under when downloaded: the uploader's name without any folder,
 /// control characters or quotes, at most 200 characters.
-fn clean_file_name(raw: &str) -> String {
+pub(crate) fn clean_file_name(raw: &str) -> String {
     let base = raw.rsplit(['/', '\\']).next().unwrap_or_default();
     base.chars()
         .filter(|c| !c.is_control() && !matches!(c, '"' | '\\'))
@@ -153,18 +227,40 @@ impl Services {
             .await
             .map_err(refusal)?;
         let file_name = clean_file_name(file_name);
-        let record = async {
-            let new = NewMedia {
-                owner: me.actor.id,
-                kind,
-                storage_key: &key,
-                content_type: stored.content_type,
-                byte_size: stored.size,
-                file_name: &file_name,
-            };
+        let duration_seconds = self
+            .play_seconds(kind, &key, stored.size, stored.content_type)
+            .await;
+        let new = NewMedia {
+            owner: me.actor.id,
+            kind,
+            storage_key: &key,
+            content_type: stored.content_type,
+            byte_size: stored.size,
+            file_name: &file_name,
+            duration_seconds,
+        };
+        let id = self.record_file(me, client, &new, None).await?;
+        self.store().media(id).await?.ok_or(ServiceError::NotFound)
+    }
+
+    /// Records a stored file with its audit entry in one unit of work (for a resumable upload,
+    /// marking `upload` complete in the same unit); if that fails, deletes the stored bytes again,
+    /// so no file is ever kept without its record.
+    pub(crate) async fn record_file(
+        &self,
+        me: &CurrentSession,
+        client: &Client,
+        new: &NewMedia<'_>,
+        upload: Option<&str>,
+    ) -> Result<MediaId, ServiceError> {
+        let recorded = async {
             let mut tx = self.store().begin().await?;
-            let id = tx.insert_media(&new).await?;
-            let detail = format!("{id} {} {} bytes", kind.as_str(), stored.size);
+            let id = tx.insert_media(new).await?;
+            if let Some(upload) = upload {
+                tx.complete_upload(upload, id, store::now_millis()).await?;
+            }
+            let how = if upload.is_some() { ", resumable" } else { "" };
+            let detail = format!("{id} {} {} bytes{how}", new.kind.as_str(), new.byte_size);
             audit(
                 &mut tx,
                 "media.upload",
@@ -178,13 +274,10 @@ impl Services {
             Ok::<_, ServiceError>(id)
         }
         .await;
-        match record {
-            Ok(id) => self.store().media(id).await?.ok_or(ServiceError::NotFound),
-            Err(err) => {
-                self.discard(&key).await;
-                Err(err)
-            }
+        if recorded.is_err() {
+            self.discard(new.storage_key).await;
         }
+        recorded
     }
 
     /// Replaces `me`'s avatar with `png` (already checked and resized by the image pipeline):
@@ -237,12 +330,52 @@ impl Services {
         }
     }
 
-    /// The file `id`, or the part of it `range_header` asks for, if `viewer` may read it. A file
-    /// they may not read is "not found", like one that does not exist, so ids cannot be probed.
+    /// How long a just-stored video or recording plays, in whole seconds, if the file says.
+    pub(crate) async fn play_seconds(
+        &self,
+        kind: MediaKind,
+        key: &str,
+        size: u64,
+        content_type: &str,
+    ) -> Option<i64> {
+        if !matches!(kind, MediaKind::Video | MediaKind::Audio) {
+            return None;
+        }
+        let played = self.media.play_time(key, size, content_type).await?;
+        i64::try_from((played.as_millis() + 500) / 1000).ok()
+    }
+
+    /// The signer of media addresses, made from the shared platform key on first use.
+    pub async fn signer(&self) -> Result<&Signer, ServiceError> {
+        self.signer
+            .get_or_try_init(|| async {
+                let key = self
+                    .store()
+                    .platform_key(SIGNING_KEY, &crate::secrets::new_token())
+                    .await?;
+                Signer::new(&key)
+            })
+            .await
+    }
+
+    /// A signed address for file `id`, working for [`rules::SIGNED_URL_SECS`]. Hand it out only
+    /// after checking that the reader may read the file.
+    pub async fn signed_media_url(&self, id: MediaId) -> Result<String, ServiceError> {
+        Ok(self
+            .signer()
+            .await?
+            .url(id, now_secs() + rules::SIGNED_URL_SECS))
+    }
+
+    /// The file `id`, or the part of it `range_header` asks for, if the address is signed
+    /// (`grant`) or `viewer` may read it: its owner and admins (`can_read`), or anyone who may
+    /// view a live lesson that plays or attaches it (`can_read_in_lessons`). A file they may not
+    /// read is "not found", like one that does not exist, so ids cannot be probed.
     pub async fn media_file(
         &self,
         viewer: Option<&CurrentSession>,
         id: MediaId,
+        grant: Option<&Grant>,
         range_header: Option<&str>,
     ) -> Result<Download, ServiceError> {
         let record = self
@@ -250,9 +383,23 @@ impl Services {
             .media(id)
             .await?
             .ok_or(ServiceError::NotFound)?;
+        let signed = match grant {
+            Some(grant) => self.signer().await?.verify(id, grant, now_secs()),
+            None => false,
+        };
         let actor = viewer.map(|v| &v.actor);
-        if !rules::can_read(actor, record.kind, record.owner) {
-            return Err(ServiceError::NotFound);
+        if !signed && !rules::can_read(actor, record.kind, record.owner) {
+            // Until purchases exist, nobody holds an entitlement: previews are what learners read.
+            let uses: Vec<_> = self
+                .store()
+                .live_lessons_using_media(id)
+                .await?
+                .into_iter()
+                .map(|(course, lesson)| (course, lesson, domain::Entitlement::None))
+                .collect();
+            if !rules::can_read_in_lessons(actor, &uses) {
+                return Err(ServiceError::NotFound);
+            }
         }
         self.download(record, range_header).await
     }
@@ -402,7 +549,7 @@ impl Services {
 
     /// Deletes bytes nothing refers to any more. A failure is logged, not returned: the use case
     /// already succeeded or failed on its own terms, and an orphaned object costs only space.
-    async fn discard(&self, key: &str) {
+    pub(crate) async fn discard(&self, key: &str) {
         if let Err(err) = self.media.delete(key).await {
             tracing::warn!(key, error = %crate::cause_chain(&err), "an unreferenced file stays");
         }

@@ -299,6 +299,7 @@ impl Services {
             .draft_lesson(lesson)
             .await?
             .ok_or(ServiceError::NotFound)?;
+        let mut played = None;
         if let Some(media) = media {
             let record = self
                 .store()
@@ -309,9 +310,11 @@ impl Services {
             if authoring::lesson_media_kind(draft.kind) != Some(record.kind) {
                 return Err(ServiceError::Invalid("media"));
             }
+            played = record.duration_seconds;
         }
+        let duration = authoring::lesson_seconds(played, &draft.body_text);
         let mut tx = self.store().begin().await?;
-        tx.set_lesson_media(course, lesson, media, now_millis())
+        tx.set_lesson_media(course, lesson, media, duration, now_millis())
             .await?;
         tx.commit().await?;
         Ok(())
@@ -355,12 +358,15 @@ impl Services {
             .await?
             .ok_or(ServiceError::NotFound)?;
         let clean = richtext::clean(html);
-        let duration = match current.kind {
-            LessonKind::Text | LessonKind::Attachments => {
-                i64::from(authoring::reading_seconds(&clean.text))
-            }
-            LessonKind::Video | LessonKind::Audio => current.duration_seconds,
+        let played = match current.media {
+            Some(media) => self
+                .store()
+                .media(media)
+                .await?
+                .and_then(|m| m.duration_seconds),
+            None => None,
         };
+        let duration = authoring::lesson_seconds(played, &clean.text);
         let mut tx = self.store().begin().await?;
         let saved = tx
             .save_lesson_body(

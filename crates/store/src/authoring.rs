@@ -796,14 +796,18 @@ impl Tx {
         course: CourseId,
         lesson: LessonId,
         media: Option<MediaId>,
+        duration_seconds: i64,
         now: i64,
     ) -> Result<(), StoreError> {
         on!(TxInner, &mut self.inner, |tx| {
-            sqlx::query("UPDATE draft_lessons SET media_id = $2 WHERE id = $1")
-                .bind(lesson.get())
-                .bind(media.map(MediaId::get))
-                .execute(&mut **tx)
-                .await?;
+            sqlx::query(
+                "UPDATE draft_lessons SET media_id = $2, duration_seconds = $3 WHERE id = $1",
+            )
+            .bind(lesson.get())
+            .bind(media.map(MediaId::get))
+            .bind(duration_seconds)
+            .execute(&mut **tx)
+            .await?;
         });
         self.touch_draft(course, now).await
     }

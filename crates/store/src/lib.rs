@@ -28,6 +28,7 @@ mod error;
 mod media;
 mod security;
 mod sessions;
+mod uploads;
 
 pub use accounts::{Credentials, NewUser, UserRecord};
 pub use authoring::{
@@ -41,6 +42,7 @@ pub use error::StoreError;
 pub use media::{MediaRecord, NewMedia};
 pub use security::{AuditEntry, AuditFilter, AuditRecord, OutboxMail, TokenPurpose};
 pub use sessions::{NewSession, SessionRecord, SessionSummary};
+pub use uploads::{NewUpload, UploadRecord};
 
 /// The current time as Unix milliseconds, the one time format the schema stores.
 pub fn now_millis() -> i64 {

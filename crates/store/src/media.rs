@@ -3,7 +3,9 @@
 
 use crate::db::{Tx, on};
 use crate::{Store, StoreError, now_millis};
-use domain::{MediaId, MediaKind, UserId};
+use domain::{
+    CourseAccess, CourseStatus, LessonId, LessonKind, LessonOutline, MediaId, MediaKind, UserId,
+};
 
 /// A file to record, already stored under `storage_key`.
 #[derive(Clone, Debug)]
@@ -20,6 +22,8 @@ pub struct NewMedia<'a> {
     pub byte_size: u64,
     /// The name it had on the uploader's machine, for downloads (never a path).
     pub file_name: &'a str,
+    /// How long it plays, in whole seconds, when it is a video or recording that says so.
+    pub duration_seconds: Option<i64>,
 }
 
 /// A recorded file.
@@ -39,6 +43,8 @@ pub struct MediaRecord {
     pub byte_size: u64,
     /// The name it had on the uploader's machine.
     pub file_name: String,
+    /// How long it plays, in whole seconds, if known.
+    pub duration_seconds: Option<i64>,
     /// When it was stored (Unix ms).
     pub created_at: i64,
 }
@@ -52,6 +58,7 @@ struct MediaRow {
     content_type: String,
     byte_size: i64,
     file_name: String,
+    duration_seconds: Option<i64>,
     created_at: i64,
 }
 
@@ -68,12 +75,25 @@ impl TryFrom<MediaRow> for MediaRecord {
             byte_size: u64::try_from(row.byte_size)
                 .map_err(|_| StoreError::corrupt("media", row.byte_size.to_string()))?,
             file_name: row.file_name,
+            duration_seconds: row.duration_seconds,
             created_at: row.created_at,
         })
     }
 }
 
-const MEDIA_COLUMNS: &str = "m.id, m.owner_id, m.kind, m.storage_key, m.content_type, m.byte_size, m.file_name, m.created_at";
+/// A live lesson using a file, with its course's author and status.
+#[derive(sqlx::FromRow)]
+struct LiveUseRow {
+    author_id: i64,
+    status: String,
+    id: i64,
+    title: String,
+    kind: String,
+    is_preview: bool,
+    duration_seconds: i64,
+}
+
+const MEDIA_COLUMNS: &str = "m.id, m.owner_id, m.kind, m.storage_key, m.content_type, m.byte_size, m.file_name, m.duration_seconds, m.created_at";
 
 impl Store {
     /// The record of one file.
@@ -86,6 +106,26 @@ impl Store {
                 .await?
         });
         row.map(MediaRecord::try_from).transpose()
+    }
+
+    /// The records of the files among `ids` that exist (at most 500 asked at once).
+    pub async fn media_records(&self, ids: &[MediaId]) -> Result<Vec<MediaRecord>, StoreError> {
+        let ids = &ids[..ids.len().min(500)];
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows: Vec<MediaRow> = on!(Pool, &self.pool, |pool| {
+            let mut query = sqlx::QueryBuilder::new(const_format::formatcp!(
+                "SELECT {MEDIA_COLUMNS} FROM media m WHERE m.id IN ("
+            ));
+            let mut list = query.separated(", ");
+            for id in ids {
+                list.push_bind(id.get());
+            }
+            list.push_unseparated(")");
+            query.build_query_as().fetch_all(pool).await?
+        });
+        rows.into_iter().map(MediaRecord::try_from).collect()
     }
 
     /// The record of a user's avatar, if they have one.
@@ -101,6 +141,64 @@ impl Store {
                 .await?
         });
         row.map(MediaRecord::try_from).transpose()
+    }
+
+    /// The live lessons that play or attach file `id`, each with the facts about its course that
+    /// decide who may view it.
+    pub async fn live_lessons_using_media(
+        &self,
+        id: MediaId,
+    ) -> Result<Vec<(CourseAccess, LessonOutline)>, StoreError> {
+        let rows: Vec<LiveUseRow> = on!(Pool, &self.pool, |pool| {
+            sqlx::query_as(
+                "SELECT c.author_id, c.status, l.id, l.title, l.kind, l.is_preview, \
+                 l.duration_seconds FROM lessons l JOIN courses c ON c.id = l.course_id \
+                 WHERE l.media_id = $1 \
+                 OR l.id IN (SELECT lesson_id FROM lesson_files WHERE media_id = $1)",
+            )
+            .bind(id.get())
+            .fetch_all(pool)
+            .await?
+        });
+        rows.into_iter()
+            .map(|row| {
+                let course = CourseAccess {
+                    author: UserId::new(row.author_id),
+                    status: CourseStatus::parse(&row.status)
+                        .ok_or_else(|| StoreError::corrupt("courses", &row.status))?,
+                };
+                let lesson = LessonOutline {
+                    id: LessonId::new(row.id),
+                    kind: LessonKind::parse(&row.kind)
+                        .ok_or_else(|| StoreError::corrupt("lessons", &row.kind))?,
+                    title: row.title,
+                    is_preview: row.is_preview,
+                    duration_seconds: row.duration_seconds,
+                };
+                Ok((course, lesson))
+            })
+            .collect()
+    }
+
+    /// The body of live lesson `id` and the file it plays, if any.
+    pub async fn live_lesson_content(
+        &self,
+        id: LessonId,
+    ) -> Result<Option<(String, Option<MediaRecord>)>, StoreError> {
+        let body: Option<(String, Option<i64>)> = on!(Pool, &self.pool, |pool| {
+            sqlx::query_as("SELECT body_html, media_id FROM lessons WHERE id = $1")
+                .bind(id.get())
+                .fetch_optional(pool)
+                .await?
+        });
+        let Some((html, media)) = body else {
+            return Ok(None);
+        };
+        let media = match media {
+            Some(media) => self.media(MediaId::new(media)).await?,
+            None => None,
+        };
+        Ok(Some((html, media)))
     }
 
     /// Avatars still held as database BLOBs (from before the media store), a batch at a time.
@@ -126,7 +224,8 @@ impl Tx {
         let (id,): (i64,) = on!(TxInner, &mut self.inner, |tx| {
             sqlx::query_as(
                 "INSERT INTO media (storage_key, owner_id, kind, content_type, byte_size, \
-                 file_name, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                 file_name, duration_seconds, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
             )
             .bind(media.storage_key)
             .bind(media.owner.get())
@@ -134,6 +233,7 @@ impl Tx {
             .bind(media.content_type)
             .bind(byte_size)
             .bind(media.file_name)
+            .bind(media.duration_seconds)
             .bind(now_millis())
             .fetch_one(&mut **tx)
             .await?

@@ -149,6 +149,27 @@ impl Store {
         Ok(rows.into_iter().map(AuditRecord::from).collect())
     }
 
+    /// The platform key `name`, shared by every node: `candidate` (fresh random text) becomes the
+    /// key if none exists yet; otherwise the one another node or an earlier start made wins.
+    pub async fn platform_key(&self, name: &str, candidate: &str) -> Result<String, StoreError> {
+        let (secret,): (String,) = on!(Pool, &self.pool, |pool| {
+            sqlx::query(
+                "INSERT INTO platform_keys (name, secret, created_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (name) DO NOTHING",
+            )
+            .bind(name)
+            .bind(candidate)
+            .bind(now_millis())
+            .execute(pool)
+            .await?;
+            sqlx::query_as("SELECT secret FROM platform_keys WHERE name = $1")
+                .bind(name)
+                .fetch_one(pool)
+                .await?
+        });
+        Ok(secret)
+    }
+
     /// The hits in `bucket` for the window starting at `window_start`, without counting one.
     pub async fn hits(&self, bucket: &str, window_start: i64) -> Result<i64, StoreError> {
         let row: Option<(i64,)> = on!(Pool, &self.pool, |pool| {

@@ -164,6 +164,12 @@ impl TestDb {
         }
     }
 
+    /// Runs one statement no use case runs (making rows look old for a clean-up test, say).
+    pub async fn execute(&self, sql: &'static str) {
+        let done = on_raw!(&self.raw, |pool| pool.execute(sql).await.map(drop));
+        done.expect(sql);
+    }
+
     /// Removes what [`TestDb::break_writes`] set up for `op` on `table`.
     pub async fn heal(&self, op: &str, table: &str) {
         let name = format!("lore_test_fail_{}_{table}", op.to_lowercase());

@@ -15,6 +15,7 @@ import { Editor } from "@tiptap/core";
 import StarterKit from "@tiptap/starter-kit";
 import Image from "@tiptap/extension-image";
 import { TableKit } from "@tiptap/extension-table";
+import * as tus from "tus-js-client";
 
 /** Quiet time after the last keystroke before a save starts. */
 const SAVE_AFTER_MS = 1500;
@@ -306,8 +307,12 @@ function mount(root) {
   };
 }
 
-// A video or audio lesson's file: uploaded with a progress bar and a cancel button as the raw
-// request body (`POST /media`, streamed to storage), then put in the lesson by a server function.
+// A video or audio lesson's file, sent resumably (tus 1.0, `POST /media/uploads`, then the bytes
+// in 8 MiB requests): a dropped connection is retried from the last byte the server confirmed,
+// and choosing the same file again after closing the tab continues it. Progress bar and cancel
+// (which deletes what arrived); once complete, a server function puts the file in the lesson.
+const CHUNK_BYTES = 8 * 1024 * 1024;
+
 function mountUpload(root) {
   const input = root.querySelector("[data-media-file]");
   const progress = root.querySelector("[data-media-progress]");
@@ -316,13 +321,13 @@ function mountUpload(root) {
   const preview = root.querySelector("[data-media-preview]");
   const empty = root.querySelector("[data-media-empty]");
   const labels = root.dataset;
-  let request = null;
+  let upload = null;
 
   const finish = (text) => {
     progress.hidden = true;
     cancel.hidden = true;
     status.textContent = text;
-    request = null;
+    upload = null;
   };
 
   async function attach(media) {
@@ -340,48 +345,69 @@ function mountUpload(root) {
     finish(labels.sayDone);
   }
 
-  function start() {
+  /** The translated reason in a refusal's JSON body, if there is one. */
+  function reason(error) {
+    try {
+      const answer = JSON.parse(error?.originalResponse?.getBody() || "null");
+      return answer?.message ? `: ${answer.message}` : "";
+    } catch {
+      return "";
+    }
+  }
+
+  async function start() {
     const file = input.files?.[0];
     if (!file) return;
-    request?.abort();
-    const upload = new XMLHttpRequest();
-    request = upload;
-    upload.open("POST", `/media?kind=${labels.kind}&name=${encodeURIComponent(file.name)}`);
-    upload.setRequestHeader("Accept", "application/json");
+    upload?.abort(false);
+    let media = null;
+    const current = new tus.Upload(file, {
+      endpoint: "/media/uploads",
+      chunkSize: CHUNK_BYTES,
+      retryDelays: [0, 1000, 3000, 5000, 10000, 20000, 30000],
+      metadata: { kind: labels.kind, filename: file.name },
+      headers: { Accept: "application/json" },
+      removeFingerprintOnSuccess: true,
+      onProgress(sent, total) {
+        const percent = Math.round((100 * sent) / total);
+        progress.value = percent;
+        status.textContent = `${labels.sayUploading} ${percent}%`;
+      },
+      onAfterResponse(_request, response) {
+        const id = response.getHeader("Lore-Media-Id");
+        if (id) media = { id: Number(id), url: response.getHeader("Lore-Media-Url") };
+      },
+      onSuccess() {
+        if (media) attach(media);
+        else finish(labels.sayFailed);
+      },
+      onError(error) {
+        finish(`${labels.sayFailed}${reason(error)}`);
+      },
+    });
+    upload = current;
     progress.hidden = false;
     progress.value = 0;
     cancel.hidden = false;
     status.textContent = labels.sayUploading;
-    upload.upload.onprogress = (event) => {
-      if (!event.lengthComputable) return;
-      const percent = Math.round((100 * event.loaded) / event.total);
-      progress.value = percent;
-      status.textContent = `${labels.sayUploading} ${percent}%`;
-    };
-    upload.onload = () => {
-      let answer = null;
-      try {
-        answer = JSON.parse(upload.responseText);
-      } catch {
-        answer = null;
-      }
-      if (upload.status === 201 && answer?.url) attach(answer);
-      else finish(`${labels.sayFailed}${answer?.message ? `: ${answer.message}` : ""}`);
-    };
-    upload.onerror = () => finish(labels.sayFailed);
-    upload.onabort = () => finish(labels.sayCancelled);
-    upload.send(file);
     input.value = "";
+    const earlier = await current.findPreviousUploads().catch(() => []);
+    if (earlier.length > 0) current.resumeFromPreviousUpload(earlier[0]);
+    if (upload === current) current.start();
   }
 
-  const stop = () => request?.abort();
+  /** Cancels the upload under way and deletes what the server has of it. */
+  const stop = () => {
+    if (!upload) return;
+    upload.abort(true).catch(() => {});
+    finish(labels.sayCancelled);
+  };
   input.addEventListener("change", start);
   cancel.addEventListener("click", stop);
   root.dataset.mounted = "true";
   return {
-    /** Stops an upload under way: the server never keeps a partial file. */
+    /** Leaving the page pauses the upload: choosing the file again later continues it. */
     destroy() {
-      stop();
+      upload?.abort(false);
       input.removeEventListener("change", start);
       cancel.removeEventListener("click", stop);
     },

@@ -1,10 +1,8 @@
 //! The application over real HTTP: server-rendered pages, languages, server functions, health,
 //! metrics, compression and graceful shutdown.
 
-mod support;
-
+use crate::support::TestApp;
 use std::time::Duration;
-use support::TestApp;
 
 /// Newest first: the home page shows the last 20 demo courses of the seed table.
 fn newest_demo_titles(n: usize) -> Vec<&'static str> {

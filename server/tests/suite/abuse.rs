@@ -2,10 +2,8 @@
 //! app over real HTTP. Loops are bounded; the resource figures are read from this process, which
 //! runs the app.
 
-mod support;
-
+use crate::support::{MIB, TestApp, peak_growth, session_cookie};
 use std::time::{Duration, Instant};
-use support::{MIB, TestApp, peak_growth, session_cookie};
 
 const PASSWORD: &str = "a long and unusual passphrase";
 
@@ -814,8 +812,8 @@ async fn the_audit_log_pages_and_filters() {
 /// An aiosmtpd server on a free loopback port, printing what it receives; `None` when aiosmtpd is
 /// not installed and not required (outside `make test` and CI).
 async fn smtp_server() -> Option<(tokio::process::Child, u16)> {
-    let program = support::test_tool("LORE_TEST_AIOSMTPD", "aiosmtpd")?;
-    let port = support::free_port();
+    let program = crate::support::test_tool("LORE_TEST_AIOSMTPD", "aiosmtpd")?;
+    let port = crate::support::free_port();
     let child = tokio::process::Command::new(program)
         .args([
             "-n",

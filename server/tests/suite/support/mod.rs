@@ -1,8 +1,3 @@
-#![allow(
-    dead_code,
-    reason = "each test binary uses a different part of the support code"
-)]
-
 //! Spawning the real application on port 0 against a fresh database, as a user's browser would see it.
 
 use secrecy::SecretString;
@@ -170,6 +165,7 @@ impl TestApp {
             metrics_bind: None,
             trusted_proxies: server::client_ip::TrustedProxies::default(),
             media: server::config::MediaPlace::Folder(data_dir.path().join("media")),
+            media_limits: domain::media::SizeLimits::default(),
             connections: server::config::Connections::default(),
         };
         configure(&mut settings);

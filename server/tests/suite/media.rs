@@ -2,12 +2,10 @@
 //! S3-compatible server (moto), read back whole and in ranges by those allowed, refused by content,
 //! and avatars moved out of the database.
 
-mod support;
-
+use crate::support::{MIB, S3Server, TestApp, peak_growth};
 use bytes::Bytes;
 use domain::Role;
 use futures_util::StreamExt;
-use support::{MIB, S3Server, TestApp, peak_growth};
 
 /// The first bytes of an MP4 file: an `ftyp` box naming the `isom` brand.
 const MP4_HEAD: &[u8] = b"\0\0\0\x18ftypisom\0\0\x02\0isomiso2";

@@ -322,6 +322,7 @@ async fn a_new_avatar_replaces_the_old_record_and_hands_back_its_key() {
             content_type: "image/png",
             byte_size: 3,
             file_name: "avatar.png",
+            duration_seconds: None,
         };
         let first = write!(db.store, |tx| async {
             let media = tx.insert_media(&record("avatar/one")).await?;

@@ -1,10 +1,8 @@
 //! shared/SECURITY-TESTS.md items 1–6 and 23, and the account rules around them, against the running
 //! app over real HTTP.
 
-mod support;
-
+use crate::support::{TestApp, session_cookie};
 use std::time::{Duration, Instant};
-use support::{TestApp, session_cookie};
 
 const PASSWORD: &str = "a long and unusual passphrase";
 

@@ -1,11 +1,9 @@
 //! The studio over real HTTP: who may reach its server functions (SECURITY-TESTS 7–9 as a role ×
 //! route table), and a course made through them showing on `/studio`.
 
-mod support;
-
+use crate::support::TestApp;
 use domain::Role;
 use serde_json::json;
-use support::TestApp;
 
 /// A form that makes a valid course in the demo catalog's first category.
 fn new_course(title: &str) -> Vec<(&'static str, String)> {
@@ -267,12 +265,7 @@ async fn two_nodes_share_lesson_versions() {
         )
         .await;
         assert_eq!(fresh.status(), 200);
-        let read: serde_json::Value = app
-            .call("studio_lesson", Some(&author), &[("lesson", &lesson)])
-            .await
-            .json()
-            .await
-            .unwrap();
+        let read = call_ok(&app, "studio_lesson", Some(&author), &[("lesson", &lesson)]).await;
         assert_eq!(read["html"], "<p>from node B, after reloading</p>");
         assert_eq!(read["version"], 3);
         other.stop().await;
@@ -332,9 +325,47 @@ async fn structure(
     answer.json().await.unwrap()
 }
 
-/// The first bytes of an MP4 file (an `ftyp` box), and of an MP3 with an ID3 tag.
+/// The first bytes of an MP4 file (an `ftyp` box), of an MP3 with an ID3 tag, and of a PNG.
 const MP4_HEAD: &[u8] = b"\0\0\0\x18ftypisom\0\0\x02\0isomiso2";
 const MP3_HEAD: &[u8] = b"ID3\x04\0\0\0\0\0\x21";
+const PNG_HEAD: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+
+/// Uploads, as `cookie`'s, a 4 KiB file starting with `head`: its id.
+async fn upload_file(app: &TestApp, cookie: &str, query: &str, head: &[u8]) -> String {
+    let mut body = head.to_vec();
+    body.resize(4096, 7);
+    let response = app.upload(Some(cookie), query, body).await;
+    assert_eq!(response.status(), 201, "{query}");
+    let answer: serde_json::Value = response.json().await.unwrap();
+    answer["id"].to_string()
+}
+
+/// `call`'s answer as JSON, after checking it succeeded.
+async fn call_ok(
+    app: &TestApp,
+    name: &str,
+    cookie: Option<&str>,
+    fields: &[(&str, &str)],
+) -> serde_json::Value {
+    let response = app.call(name, cookie, fields).await;
+    assert_eq!(response.status(), 200, "{name} {fields:?}");
+    response.json().await.unwrap()
+}
+
+/// Submits `course` as `author` and publishes that revision as `admin`.
+async fn publish(app: &TestApp, author: &str, admin: &str, course: i64) {
+    let course = course.to_string();
+    let number = call_ok(app, "studio_submit", Some(author), &[("course", &course)]).await;
+    let number = number.to_string();
+    let published = app
+        .call(
+            "studio_publish",
+            Some(admin),
+            &[("course", &course), ("number", &number)],
+        )
+        .await;
+    assert_eq!(published.status(), 200);
+}
 
 /// A video lesson plays a video its author uploaded: not someone else's upload (404, as if it
 /// did not exist), not a recording, and nothing at all in an article.
@@ -349,20 +380,9 @@ async fn a_video_lesson_takes_its_authors_video_only() {
     let video_lesson = outline[0]["lessons"][1]["id"].to_string();
     let article = article.to_string();
 
-    let uploaded = |cookie: String, query: &'static str, head: &'static [u8]| {
-        let mut body = head.to_vec();
-        body.resize(4096, 7);
-        let app = &app;
-        async move {
-            let response = app.upload(Some(&cookie), query, body).await;
-            assert_eq!(response.status(), 201, "{query}");
-            let answer: serde_json::Value = response.json().await.unwrap();
-            answer["id"].to_string()
-        }
-    };
-    let mine = uploaded(author.clone(), "kind=video&name=intro.mp4", MP4_HEAD).await;
-    let theirs = uploaded(other.clone(), "kind=video&name=theirs.mp4", MP4_HEAD).await;
-    let recording = uploaded(author.clone(), "kind=audio&name=talk.mp3", MP3_HEAD).await;
+    let mine = upload_file(&app, &author, "kind=video&name=intro.mp4", MP4_HEAD).await;
+    let theirs = upload_file(&app, &other, "kind=video&name=theirs.mp4", MP4_HEAD).await;
+    let recording = upload_file(&app, &author, "kind=audio&name=talk.mp3", MP3_HEAD).await;
 
     let attach = |lesson: &str, media: &str| {
         let fields = [("lesson", lesson.to_owned()), ("media", media.to_owned())];
@@ -389,12 +409,13 @@ async fn a_video_lesson_takes_its_authors_video_only() {
         .await;
     assert_eq!(someone.status(), 404, "not their lesson");
 
-    let read: serde_json::Value = app
-        .call("studio_lesson", Some(&author), &[("lesson", &video_lesson)])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let read = call_ok(
+        &app,
+        "studio_lesson",
+        Some(&author),
+        &[("lesson", &video_lesson)],
+    )
+    .await;
     assert_eq!(read["media"].to_string(), mine);
     let page = app
         .client
@@ -437,17 +458,218 @@ async fn a_video_lesson_takes_its_authors_video_only() {
         )
         .await;
     assert_eq!(removed.status(), 200);
-    let read: serde_json::Value = app
-        .call("studio_lesson", Some(&author), &[("lesson", &video_lesson)])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let read = call_ok(
+        &app,
+        "studio_lesson",
+        Some(&author),
+        &[("lesson", &video_lesson)],
+    )
+    .await;
     assert!(read["media"].is_null());
     assert_eq!(
         delete(mine.clone()).await,
         204,
         "free to delete once no lesson plays it"
     );
+    app.stop().await;
+}
+
+/// A published lesson's files reach readers through signed addresses (ten minutes, bound to the
+/// file), or through the reader's own right to the lesson: a preview plays for anyone, a paid
+/// lesson's file stays "not found", a tampered or re-aimed signature opens nothing, and a body
+/// shows only pictures its author uploaded (every backend: the signing key is in the database).
+#[tokio::test]
+async fn readers_reach_lesson_files_through_signed_addresses() {
+    for app in TestApp::spawn().demo().every_backend().await {
+        let author = app.register_as("signer@example.com", Role::Author).await;
+        let other = app.register_as("bystander@example.com", Role::Author).await;
+        let admin = app.make_admin("publisher@example.com").await;
+        let (course, chapter, article) = draft_with_a_lesson(&app, &author, "Signed files").await;
+        let article = article.to_string();
+        let mut lessons = Vec::new();
+        for title in ["Watch", "Paid"] {
+            let add = json!({"AddLesson": {"chapter": chapter, "title": title, "kind": "Video"}});
+            let outline = structure(&app, &author, course, add).await;
+            lessons.push(outline[0]["lessons"][lessons.len() + 1]["id"].to_string());
+        }
+        let (preview, paid) = (&lessons[0], &lessons[1]);
+        // A real 4-second video (made with ffmpeg), so the lesson takes its running time.
+        let movie = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../demo/media/clip.mp4"
+        ))
+        .unwrap();
+        let sent = app
+            .upload(Some(&author), "kind=video&name=clip.mp4", movie.clone())
+            .await;
+        assert_eq!(sent.status(), 201);
+        let clip = sent.json::<serde_json::Value>().await.unwrap()["id"].to_string();
+        let paid_clip = upload_file(&app, &author, "kind=video&name=paid.mp4", MP4_HEAD).await;
+        let picture = upload_file(&app, &author, "kind=image&name=a.png", PNG_HEAD).await;
+        let foreign = upload_file(&app, &other, "kind=image&name=b.png", PNG_HEAD).await;
+        for (lesson, media) in [(preview, &clip), (paid, &paid_clip)] {
+            let fields = [("lesson", lesson.as_str()), ("media", media.as_str())];
+            call_ok(&app, "studio_lesson_media", Some(&author), &fields).await;
+        }
+        for (lesson, title) in [(preview, "Watch"), (&article, "Read")] {
+            let fields = [
+                ("lesson", lesson.as_str()),
+                ("title", title),
+                ("preview", "on"),
+            ];
+            let details = app
+                .call("studio_lesson_details", Some(&author), &fields)
+                .await;
+            assert_eq!(details.status(), 200);
+        }
+        let body = format!(
+            "<p>mine <img src=\"/media/{picture}\"> theirs <img src=\"/media/{foreign}\"></p>"
+        );
+        assert_eq!(
+            save_body(&app, &author, &article, &body, 1).await.status(),
+            200
+        );
+        publish(&app, &author, &admin, course).await;
+
+        // Anyone may watch the preview: the player's address is signed for this file.
+        let read = |lesson: &str, cookie: Option<&str>| {
+            let fields = [
+                ("slug", "signed-files".to_owned()),
+                ("lesson", lesson.to_owned()),
+            ];
+            let (app, cookie) = (&app, cookie.map(str::to_owned));
+            async move {
+                let fields: Vec<(&str, &str)> =
+                    fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                call_ok(app, "lesson", cookie.as_deref(), &fields).await
+            }
+        };
+        let watched = read(preview, None).await;
+        let url = watched["content"]["media"]["url"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        assert!(url.starts_with(&format!("/media/{clip}?expires=")), "{url}");
+        let got = app.get(&url).await;
+        assert_eq!(got.status(), 200, "{:?}", app.backend());
+        assert_eq!(got.bytes().await.unwrap(), movie);
+        assert_eq!(
+            watched["lesson"]["duration_seconds"], 4,
+            "read from the file"
+        );
+        let ranged = app
+            .client
+            .get(format!("{}{url}", app.base))
+            .header("range", "bytes=100-")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(ranged.status(), 206);
+        assert_eq!(ranged.bytes().await.unwrap(), movie[100..]);
+
+        // Without a signature: the preview's file through the right to the lesson; the paid
+        // one not at all (its lesson is locked and carries no address).
+        assert_eq!(app.get(&format!("/media/{clip}")).await.status(), 200);
+        assert_eq!(app.get(&format!("/media/{paid_clip}")).await.status(), 404);
+        let locked = read(paid, None).await;
+        assert_eq!(locked["locked"], true);
+        assert!(locked["content"].is_null());
+
+        // Its author reads the paid lesson; the address they get works for whoever holds it
+        // (no session needed) until it expires, and opens that file only, as signed.
+        let own = read(paid, Some(&author)).await;
+        let signed = own["content"]["media"]["url"].as_str().unwrap().to_owned();
+        assert_eq!(app.get(&signed).await.status(), 200);
+        let last = if signed.ends_with('0') { "1" } else { "0" };
+        let tampered = format!("{}{last}", &signed[..signed.len() - 1]);
+        let expires: i64 = signed
+            .split("expires=")
+            .nth(1)
+            .unwrap()
+            .split('&')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let stretched = signed.replace(
+            &format!("expires={expires}"),
+            &format!("expires={}", expires + 60),
+        );
+        let aimed = signed.replace(
+            &format!("/media/{paid_clip}?"),
+            &format!("/media/{foreign}?"),
+        );
+        let halved = signed.split("&sig=").next().unwrap().to_owned();
+        for (what, forged) in [
+            ("tampered", tampered),
+            ("stretched", stretched),
+            ("re-aimed", aimed),
+            ("unsigned", halved),
+        ] {
+            assert_eq!(app.get(&forged).await.status(), 404, "{what}: {forged}");
+        }
+
+        // The article shows its author's picture, signed, and not the other author's.
+        let page = app
+            .get(&format!("/courses/signed-files/lessons/{article}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            page.contains(&format!("<img src=\"/media/{picture}?expires=")),
+            "{page}"
+        );
+        assert!(!page.contains(&format!("/media/{foreign}")));
+        app.stop().await;
+    }
+}
+
+/// SECURITY-TESTS 20–22 through the whole path: each payload saved as a lesson body, published,
+/// and read back as the rendered lesson page; nothing of any survives into the lesson's body.
+#[tokio::test]
+async fn no_saved_payload_reaches_a_reader() {
+    let app = TestApp::spawn().demo().sqlite().await;
+    let author = app.register_as("payloads@example.com", Role::Author).await;
+    let admin = app.make_admin("payload-admin@example.com").await;
+    let (course, chapter, first) = draft_with_a_lesson(&app, &author, "Payloads").await;
+    let payloads = crate::xss::payloads();
+    assert!(payloads.len() >= 50);
+    let mut lessons = vec![first.to_string()];
+    for n in 1..payloads.len() {
+        let add =
+            json!({"AddLesson": {"chapter": chapter, "title": format!("P{n}"), "kind": "Text"}});
+        let outline = structure(&app, &author, course, add).await;
+        lessons.push(outline[0]["lessons"][n]["id"].to_string());
+    }
+    for (lesson, payload) in lessons.iter().zip(&payloads) {
+        let fields = [
+            ("lesson", lesson.as_str()),
+            ("title", "P"),
+            ("preview", "on"),
+        ];
+        let details = app
+            .call("studio_lesson_details", Some(&author), &fields)
+            .await;
+        assert_eq!(details.status(), 200);
+        let saved = save_body(&app, &author, lesson, payload, 1).await;
+        assert_eq!(saved.status(), 200, "{payload}");
+    }
+    publish(&app, &author, &admin, course).await;
+    for (lesson, payload) in lessons.iter().zip(&payloads) {
+        let page = app
+            .get(&format!("/courses/payloads/lessons/{lesson}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        // The lesson body's element, whatever order its attributes come in.
+        let body = page
+            .split_once("data-testid=\"lesson-body\"")
+            .and_then(|(_, rest)| rest.split_once('>'))
+            .and_then(|(_, rest)| rest.split("</div>").next())
+            .unwrap_or_else(|| panic!("no lesson body for {payload:?}: {page}"));
+        crate::xss::assert_inert(payload, body);
+    }
     app.stop().await;
 }

@@ -1,5 +1,5 @@
-//! The store suite: every test runs against SQLite and, when reachable, PostgreSQL, so both backends
-//! keep one behaviour.
+//! The store suite's database and catalog half: every test runs against SQLite and, when reachable,
+//! PostgreSQL, so both backends keep one behaviour.
 
 use domain::{
     CourseStatus, Currency, Email, Lang, LessonKind, LocalizedText, Money, Role, Slug, UserId,

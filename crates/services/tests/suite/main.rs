@@ -1,0 +1,5 @@
+//! The use cases on real databases (SQLite and, when reachable, PostgreSQL). One test binary, so
+//! the generic code the files share is compiled once.
+
+mod studio;
+mod units_of_work;

@@ -1,0 +1,13 @@
+//! Lore over real HTTP: each test spawns the whole application (a real database, media store and
+//! mail server) and talks to it as a browser or an attacker would. One test binary for all of
+//! them, so the generic code they share is compiled once (five binaries took five times as long).
+
+mod abuse;
+mod http;
+mod media;
+mod security;
+mod studio;
+mod support;
+mod uploads;
+#[path = "../../../crates/richtext/tests/xss/check.rs"]
+mod xss;
