@@ -89,6 +89,9 @@ async fn main() -> anyhow::Result<()> {
                     if let Some((email, password)) = report.admin {
                         println!("demo admin login: {email} / {password}");
                     }
+                    if let Some((email, password)) = report.author {
+                        println!("demo author login (for /studio): {email} / {password}");
+                    }
                 }
                 None => println!("the database already has courses; nothing seeded"),
             }

@@ -81,6 +81,9 @@ impl Application {
                 // Printed, not logged: the operator needs it once, log collectors never.
                 println!("demo admin login: {email} / {password}");
             }
+            if let Some((email, password)) = &report.author {
+                println!("demo author login (for /studio): {email} / {password}");
+            }
         }
         let metrics = metrics::Metrics::new();
         let router = router(settings, services.clone(), metrics.clone());

@@ -1,7 +1,8 @@
 //! Demo content: a deterministic catalog of our own so a fresh Lore looks alive.
 //!
-//! Three authors, six categories and 42 courses in Chinese and English, and an administrator whose
-//! generated password the seed reports once. Running the seed twice gives
+//! Three authors, six categories and 42 courses in Chinese and English, and an administrator and
+//! one author whose generated passwords the seed reports once (so a newcomer can open the admin
+//! pages and the studio at once). Running the seed twice gives
 //! the same catalog; [`seed_if_empty`] leaves a database that already has courses alone.
 
 use crate::{ServiceError, Services};
@@ -24,6 +25,8 @@ pub struct SeedReport {
     pub lessons: usize,
     /// The demo administrator's sign-in, when this run created it: (email, password).
     pub admin: Option<(String, String)>,
+    /// The first demo author's sign-in, when this run created them: (email, password).
+    pub author: Option<(String, String)>,
 }
 
 /// The demo administrator. Their password is generated and printed by the seed.
@@ -472,17 +475,26 @@ pub async fn seed(services: &Services) -> Result<SeedReport, ServiceError> {
     // The catalog lands as one unit: a seed cut short leaves no half-made courses behind.
     let mut tx = store.begin().await?;
     let mut authors: Vec<UserId> = Vec::new();
-    for (email, name) in AUTHORS {
-        let email = Email::parse(email).map_err(|_| ServiceError::Invalid("email"))?;
-        let id = match store.credentials(&email).await? {
+    for (index, (email, name)) in AUTHORS.into_iter().enumerate() {
+        let address = Email::parse(email).map_err(|_| ServiceError::Invalid("email"))?;
+        let id = match store.credentials(&address).await? {
             Some(account) => account.id,
             None => {
                 report.authors += 1;
+                // The first author can sign in, to show the studio; the others only write.
+                let password_hash = if index == 0 {
+                    let password = crate::secrets::new_password();
+                    let hash = crate::secrets::hash_password(password.clone()).await?;
+                    report.author = Some((email.to_owned(), password));
+                    Some(hash)
+                } else {
+                    None
+                };
                 tx.create_user(&NewUser {
-                    email,
+                    email: address,
                     display_name: name.to_owned(),
                     role: Role::Author,
-                    password_hash: None,
+                    password_hash,
                 })
                 .await?
             }

@@ -365,3 +365,30 @@ async fn publishing_is_all_or_nothing() {
         db.cleanup().await;
     }
 }
+
+/// The demo seed prints a sign-in for one author, who then finds their courses in the studio; a
+/// second seed writes nothing and prints nothing (every backend).
+#[tokio::test]
+async fn the_demo_author_can_sign_in_to_their_studio() {
+    for db in TestDb::every_backend().await {
+        let services = services(&db);
+        let report = services::demo::seed(&services).await.unwrap();
+        let (email, password) = report.author.expect("a demo author sign-in");
+        let signed_in = services.login(&email, &password, &client()).await.unwrap();
+        let me = services
+            .authenticate(&signed_in.token)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(me.actor.role, Role::Author);
+        let courses = services.studio_courses(&me).await.unwrap();
+        assert_eq!(courses.len(), 14, "{:?}", db.backend());
+        assert!(
+            services::demo::seed_if_empty(&services)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        db.cleanup().await;
+    }
+}
