@@ -673,3 +673,65 @@ async fn no_saved_payload_reaches_a_reader() {
     }
     app.stop().await;
 }
+
+/// Every studio write works through whichever node a request reaches: a course made on node A,
+/// built and edited on node B, submitted on A and published on B is live on both, and the
+/// structure each node reports is the same (every backend; on PostgreSQL, the load-balanced setup).
+#[tokio::test]
+async fn studio_writes_through_two_nodes_agree() {
+    for app in TestApp::spawn().demo().every_backend().await {
+        let other = app.second_node().await;
+        let author = app.register_as("two-nodes@example.com", Role::Author).await;
+        let admin = app.make_admin("two-nodes-admin@example.com").await;
+        let (course, chapter, first) = draft_with_a_lesson(&app, &author, "Across nodes").await;
+        let add = json!({"AddLesson": {"chapter": chapter, "title": "Second", "kind": "Text"}});
+        let outline = structure(&other, &author, course, add).await;
+        let second = outline[0]["lessons"][1]["id"].as_i64().unwrap();
+        let order = json!({"OrderLessons": {"chapter": chapter, "order": [second, first]}});
+        let from_b = structure(&other, &author, course, order).await;
+        let rename = json!({"RenameChapter": {"chapter": chapter, "title": "Renamed on A"}});
+        let from_a = structure(&app, &author, course, rename).await;
+        assert_eq!(
+            from_a[0]["lessons"],
+            from_b[0]["lessons"],
+            "{:?}",
+            app.backend()
+        );
+        assert_eq!(from_a[0]["title"], "Renamed on A");
+        let saved = save_body(&other, &author, &first.to_string(), "<p>via B</p>", 1).await;
+        assert_eq!(saved.status(), 200);
+        let fields = [
+            ("lesson", first.to_string()),
+            ("title", "Opening".to_owned()),
+        ];
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        call_ok(&app, "studio_lesson_details", Some(&author), &fields).await;
+        let course_id = course.to_string();
+        let number = call_ok(
+            &app,
+            "studio_submit",
+            Some(&author),
+            &[("course", &course_id)],
+        )
+        .await;
+        let published = other
+            .call(
+                "studio_publish",
+                Some(&admin),
+                &[("course", &course_id), ("number", &number.to_string())],
+            )
+            .await;
+        assert_eq!(published.status(), 200);
+        for node in [&app, &other] {
+            let page = node.get("/courses/across-nodes").await;
+            assert_eq!(page.status(), 200);
+            let text = page.text().await.unwrap();
+            let (at_second, at_first) =
+                (text.find("Second").unwrap(), text.find("Opening").unwrap());
+            assert!(at_second < at_first, "the order set on node B is live");
+            assert!(text.contains("Renamed on A"));
+        }
+        other.stop().await;
+        app.stop().await;
+    }
+}
