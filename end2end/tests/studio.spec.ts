@@ -212,6 +212,20 @@ test.describe("resumable upload", () => {
     await expect(page.getByTestId("media-preview")).toHaveAttribute("src", /^\/media\/\d+$/);
     await page.reload();
     await expect(page.getByTestId("media-preview")).toHaveAttribute("src", /^\/media\/\d+$/);
+
+    // Slides for learners, attached and then made view-only.
+    await hydrated(page);
+    await expect(page.locator(".file-upload[data-mounted]")).toBeAttached();
+    const pdf = Buffer.concat([Buffer.from("%PDF-1.7\n"), Buffer.alloc(2048, 32)]);
+    await page.getByTestId("files-input").setInputFiles({ name: "slides.pdf", mimeType: "application/pdf", buffer: pdf });
+    await expect(page.getByTestId("file-row")).toHaveCount(1);
+    await expect(page.getByTestId("file-row")).toContainText("slides.pdf");
+    await expect(page.getByTestId("file-downloadable")).toBeChecked();
+    const saved = page.waitForResponse((r) => r.url().endsWith("/api/studio_lesson_files") && r.request().method() === "POST");
+    await page.getByTestId("file-downloadable").uncheck();
+    await saved;
+    await page.reload();
+    await expect(page.getByTestId("file-downloadable")).not.toBeChecked();
   });
 });
 

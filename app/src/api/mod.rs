@@ -16,13 +16,13 @@ pub use home::home;
 pub use lesson::lesson;
 pub use search::search;
 pub(crate) use studio::{
-    StructureEdit, StudioCreateCourse, StudioLessonDetails, StudioPublish, StudioSaveSettings,
-    StudioStructure, StudioSubmit,
+    StructureEdit, StudioCreateCourse, StudioLessonDetails, StudioLessonFiles, StudioPublish,
+    StudioSaveSettings, StudioStructure, StudioSubmit,
 };
 pub use studio::{
     studio_course, studio_create_course, studio_home, studio_lesson, studio_lesson_details,
-    studio_lesson_media, studio_publish, studio_save_lesson, studio_save_settings,
-    studio_structure, studio_submit,
+    studio_lesson_files, studio_lesson_media, studio_publish, studio_save_lesson,
+    studio_save_settings, studio_structure, studio_submit,
 };
 
 /// The shared services, provided to every request by the server.

@@ -2,7 +2,8 @@
 
 use crate::AppError;
 use crate::api::types::{
-    ChapterView, CourseEditorView, LessonEditorView, LessonSaved, SettingsSaved, StudioOverview,
+    ChapterView, CourseEditorView, LessonEditorView, LessonFileView, LessonSaved, SettingsSaved,
+    StudioOverview,
 };
 use domain::authoring::SettingsForm;
 use domain::{ChapterId, CourseId, LessonId, LessonKind};
@@ -301,6 +302,32 @@ pub async fn studio_lesson(lesson: LessonId) -> Result<LessonEditorView, AppErro
         },
         media: draft.media,
     })
+}
+
+/// The files attached to a draft lesson, after applying `edit` if there is one (attach an upload,
+/// set whether learners may download a file, take one off).
+#[server(endpoint = "studio_lesson_files", input = leptos::server_fn::codec::Json)]
+pub async fn studio_lesson_files(
+    lesson: LessonId,
+    edit: Option<domain::authoring::FileEdit>,
+) -> Result<Vec<LessonFileView>, AppError> {
+    let me = crate::auth::require_session()?;
+    let services = super::services()?;
+    let files = match edit {
+        Some(edit) => services.edit_lesson_files(&me, lesson, edit).await,
+        None => services.lesson_files(&me, lesson).await,
+    }
+    .map_err(AppError::from_service)?;
+    Ok(files
+        .into_iter()
+        .map(|(file, downloadable)| LessonFileView {
+            media: file.id,
+            name: file.file_name,
+            size: file.byte_size,
+            kind: file.kind,
+            downloadable,
+        })
+        .collect())
 }
 
 /// Sets the video or recording a lesson plays to a file the editor uploaded (`POST /media`), or

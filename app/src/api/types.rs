@@ -241,6 +241,21 @@ pub struct LessonEditorView {
     pub media: Option<domain::MediaId>,
 }
 
+/// A file attached to a draft lesson, as the studio lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LessonFileView {
+    /// The file.
+    pub media: domain::MediaId,
+    /// Its name on the author's machine.
+    pub name: String,
+    /// Its length in bytes.
+    pub size: u64,
+    /// Picture, video, recording or document.
+    pub kind: domain::MediaKind,
+    /// Whether learners may download it.
+    pub downloadable: bool,
+}
+
 /// Counts of a lesson body, as the editor shows them (CJK characters count as words).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BodyCounts {

@@ -153,6 +153,8 @@ pub enum Widget {
     Editor,
     /// A lesson's video or recording, uploaded with progress and a cancel button.
     MediaUpload,
+    /// A lesson's attached files, uploaded and attached one after another.
+    FileUpload,
 }
 
 /// Mounts `widget` on `root` once both the page has hydrated and the script has loaded (in
@@ -171,6 +173,7 @@ pub fn mount_when_ready(root: NodeRef<Div>, widget: Widget) {
         let mounted = match widget {
             Widget::Editor => bridge::mount(&element),
             Widget::MediaUpload => bridge::mount_upload(&element),
+            Widget::FileUpload => bridge::mount_files(&element),
         };
         if let Ok(mounted) = mounted {
             handle.set_value(Some(mounted));
@@ -211,6 +214,10 @@ mod bridge {
         /// `LoreEditor.mountUpload(root)`; an error while the script has not loaded yet.
         #[wasm_bindgen(catch, js_namespace = LoreEditor, js_name = mountUpload)]
         pub fn mount_upload(root: &leptos::web_sys::HtmlElement) -> Result<WidgetHandle, JsValue>;
+
+        /// `LoreEditor.mountFiles(root)`; an error while the script has not loaded yet.
+        #[wasm_bindgen(catch, js_namespace = LoreEditor, js_name = mountFiles)]
+        pub fn mount_files(root: &leptos::web_sys::HtmlElement) -> Result<WidgetHandle, JsValue>;
 
         /// Saves what is unsaved (the editor) or stops an upload, and takes the widget down.
         #[wasm_bindgen(method)]

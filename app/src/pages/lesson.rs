@@ -3,7 +3,7 @@ use crate::i18n::*;
 use crate::pages::NotFoundContent;
 use crate::pages::course::KindLabel;
 use crate::{AppError, api};
-use domain::{LessonContent, LessonId, LessonView, MediaKind};
+use domain::{AttachedFile, LessonContent, LessonId, LessonView, MediaKind};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -114,11 +114,58 @@ fn LessonContentView(content: LessonContent) -> impl IntoView {
         }
         .into_any(),
     });
-    let empty = content.html.is_empty() && player.is_none();
+    let empty = content.html.is_empty() && player.is_none() && content.files.is_empty();
+    let files = (!content.files.is_empty()).then(|| {
+        view! {
+            <section class="panel lesson-files" data-testid="lesson-files">
+                <h2>{t!(i18n, lesson_files_title)}</h2>
+                <ul class="file-list">
+                    {content.files.into_iter().map(|file| view! { <AttachedFileRow file/> }).collect_view()}
+                </ul>
+            </section>
+        }
+    });
     view! {
         {player}
         {empty.then(|| view! { <section class="panel"><p>{t!(i18n, lesson_empty)}</p></section> })}
         // Sanitised by the server on save and again on the way out (`richtext::for_readers`).
         <div class="lesson-body prose" data-testid="lesson-body" inner_html=content.html></div>
+        {files}
+    }
+}
+
+/// One attached file for a reader: a download link when the author allows it; otherwise a
+/// picture or player in the page, or (a document) its name only.
+#[component]
+fn AttachedFileRow(file: AttachedFile) -> impl IntoView {
+    let i18n = use_i18n();
+    let size = domain::media::size_label(file.size);
+    let shown = match (&file.url, file.downloadable, file.kind) {
+        (Some(url), true, _) => view! {
+            <a class="button button-quiet small" href=url.clone() download=file.name.clone() data-testid="file-download">
+                {t!(i18n, lesson_file_download)}
+            </a>
+        }
+        .into_any(),
+        (Some(url), false, MediaKind::Image) => view! {
+            <img class="file-picture" src=url.clone() alt=file.name.clone()/>
+        }
+        .into_any(),
+        (Some(url), false, MediaKind::Audio) => view! {
+            <audio controls preload="metadata" src=url.clone()></audio>
+        }
+        .into_any(),
+        (Some(url), false, _) => view! {
+            <video class="lesson-player" controls preload="metadata" src=url.clone()></video>
+        }
+        .into_any(),
+        (None, _, _) => view! { <span class="muted">{t!(i18n, lesson_file_in_class)}</span> }.into_any(),
+    };
+    view! {
+        <li class="file-row" data-testid="attached-file">
+            <span class="file-name">{file.name.clone()}</span>
+            <span class="muted">{size}</span>
+            {shown}
+        </li>
     }
 }

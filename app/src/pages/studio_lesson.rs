@@ -2,14 +2,15 @@
 //! editor, saved as the author types.
 
 use crate::AppError;
-use crate::api::types::{BodyCounts, LessonEditorView};
-use crate::api::{StudioLessonDetails, studio_lesson};
+use crate::api::types::{BodyCounts, LessonEditorView, LessonFileView};
+use crate::api::{StudioLessonDetails, StudioLessonFiles, studio_lesson, studio_lesson_files};
 use crate::components::{
     ActionDone, ActionError, EditorTarget, ErrorPanel, RichEditor, Widget, mount_when_ready,
 };
 use crate::i18n::*;
 use crate::pages::SignInPrompt;
 use crate::pages::course::KindLabel;
+use domain::authoring::FileEdit;
 use domain::{LessonId, MediaId, MediaKind};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -89,6 +90,7 @@ fn LessonEditor(lesson: LessonEditorView) -> impl IntoView {
         {domain::authoring::lesson_media_kind(lesson.kind).map(|kind| view! {
             <LessonMedia lesson=lesson.id kind media=lesson.media/>
         })}
+        <LessonFiles lesson=lesson.id/>
         <section class="panel">
             <RichEditor
                 target=EditorTarget::Lesson { lesson: lesson.id, version: lesson.version }
@@ -148,4 +150,105 @@ fn LessonMedia(lesson: LessonId, kind: MediaKind, media: Option<MediaId>) -> imp
         </section>
     }
     .into_any()
+}
+
+/// The files learners get with a lesson (slides, worksheets): each with a "downloadable" switch
+/// and a remove button, and a picker that uploads new ones resumably and attaches them
+/// (`/studio/editor.js`, then `studio_lesson_files`). The list reloads after each change.
+#[component]
+fn LessonFiles(lesson: LessonId) -> impl IntoView {
+    let i18n = use_i18n();
+    let edit = ServerAction::<StudioLessonFiles>::new();
+    let uploaded = RwSignal::new(0u32);
+    let files = Resource::new(
+        move || (uploaded.get(), edit.version().get()),
+        move |_| studio_lesson_files(lesson, None),
+    );
+    let root = NodeRef::<leptos::html::Div>::new();
+    mount_when_ready(root, Widget::FileUpload);
+    let change = move |edit_one: FileEdit| {
+        edit.dispatch(StudioLessonFiles {
+            lesson,
+            edit: Some(edit_one),
+        });
+    };
+    view! {
+        <script type="module" src="/studio/editor.js"></script>
+        <section class="panel">
+            <div
+                class="file-upload"
+                node_ref=root
+                data-testid="lesson-files"
+                data-lesson=lesson.get().to_string()
+                data-say-uploading=move || t_string!(i18n, files_uploading)
+                data-say-done=move || t_string!(i18n, files_done)
+                data-say-failed=move || t_string!(i18n, files_failed)
+            >
+                <h2>{t!(i18n, files_title)}</h2>
+                <Transition>
+                    {move || Suspend::new(async move {
+                        match files.await {
+                            Ok(list) if list.is_empty() => view! {
+                                <p class="muted">{t!(i18n, files_none)}</p>
+                            }
+                            .into_any(),
+                            Ok(list) => view! {
+                                <ul class="file-list">
+                                    {list
+                                        .into_iter()
+                                        .map(|file| view! { <FileRow file change/> })
+                                        .collect_view()}
+                                </ul>
+                            }
+                            .into_any(),
+                            Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                        }
+                    })}
+                </Transition>
+                <ActionError result=Signal::derive(move || edit.value().get().map(|r| r.map(drop)))/>
+                <label class="button button-quiet">
+                    <span>{t!(i18n, files_choose)}</span>
+                    <input type="file" multiple class="visually-hidden" data-file-input="" data-testid="files-input"/>
+                </label>
+                <progress max="100" value="0" hidden data-file-progress=""></progress>
+                <span role="status" aria-live="polite" data-file-status="" data-testid="files-status"></span>
+                // The script clicks this once files are attached, so the list reloads.
+                <button type="button" hidden data-files-refresh="" on:click=move |_| uploaded.update(|n| *n += 1)></button>
+            </div>
+        </section>
+    }
+    .into_any()
+}
+
+/// One attached file in the studio: name, size, "downloadable", remove.
+#[component]
+fn FileRow(
+    file: LessonFileView,
+    change: impl Fn(FileEdit) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let media = file.media;
+    view! {
+        <li class="file-row" data-testid="file-row">
+            <span class="file-name">{file.name.clone()}</span>
+            <span class="muted">{domain::media::size_label(file.size)}</span>
+            <label class="checkbox">
+                <input
+                    type="checkbox"
+                    checked=file.downloadable
+                    data-testid="file-downloadable"
+                    on:change=move |ev| change(FileEdit::Downloadable { media, downloadable: event_target_checked(&ev) })
+                />
+                <span>{t!(i18n, files_downloadable)}</span>
+            </label>
+            <button
+                type="button"
+                class="button button-quiet small"
+                data-testid="file-remove"
+                on:click=move |_| change(FileEdit::Detach { media })
+            >
+                {t!(i18n, files_remove)}
+            </button>
+        </li>
+    }
 }

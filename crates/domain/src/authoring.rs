@@ -34,6 +34,38 @@ pub fn lesson_media_kind(kind: crate::LessonKind) -> Option<crate::MediaKind> {
         crate::LessonKind::Text | crate::LessonKind::Attachments => None,
     }
 }
+
+/// The most files one lesson carries.
+pub const MAX_LESSON_FILES: u64 = 20;
+
+/// A change an author makes to a lesson's attached files (slides, worksheets, recordings to keep).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FileEdit {
+    /// Attaches a file the author uploaded, last, downloadable. Attaching it again changes nothing.
+    Attach {
+        /// The file.
+        media: MediaId,
+    },
+    /// Sets whether learners may download the file or only open it in the page.
+    Downloadable {
+        /// The file.
+        media: MediaId,
+        /// Downloadable or not.
+        downloadable: bool,
+    },
+    /// Takes the file off the lesson (the file itself stays in the author's uploads). Taking off
+    /// a file that is not there changes nothing.
+    Detach {
+        /// The file.
+        media: MediaId,
+    },
+}
+
+/// Whether a lesson that carries `count` files (after an edit) is within the limit.
+pub fn files_within_limit(count: u64) -> bool {
+    count <= MAX_LESSON_FILES
+}
+
 /// The highest price an author can set, in major units (yuan or dollars).
 pub const MAX_PRICE_MAJOR: i64 = 100_000;
 /// The refund window a new course gets, in days.
@@ -943,5 +975,12 @@ mod tests {
             "a file that did not say"
         );
         assert_eq!(lesson_seconds(None, ""), 0);
+    }
+
+    #[test]
+    fn a_lesson_carries_at_most_twenty_files() {
+        assert!(files_within_limit(0));
+        assert!(files_within_limit(MAX_LESSON_FILES));
+        assert!(!files_within_limit(MAX_LESSON_FILES + 1));
     }
 }

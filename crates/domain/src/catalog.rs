@@ -209,6 +209,26 @@ pub struct LessonContent {
     pub html: String,
     /// The video or recording the lesson plays, if it has one.
     pub media: Option<PlayableMedia>,
+    /// The files attached to it, in the author's order.
+    pub files: Vec<AttachedFile>,
+}
+
+/// A file attached to a lesson, as a reader receives it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachedFile {
+    /// Its name on the author's machine.
+    pub name: String,
+    /// Its length in bytes.
+    pub size: u64,
+    /// Picture, video, recording or document.
+    pub kind: crate::MediaKind,
+    /// Its content type, as sniffed when it was uploaded.
+    pub content_type: String,
+    /// Whether the reader may download it; otherwise pictures, videos and recordings open in the
+    /// page and documents are only listed.
+    pub downloadable: bool,
+    /// A signed address for it, when the reader may open or download it.
+    pub url: Option<String>,
 }
 
 /// A file a lesson plays in the page.

@@ -27,8 +27,8 @@ pub mod time;
 
 pub use access::{CourseAccess, Entitlement, can_view_lesson};
 pub use catalog::{
-    CatalogPage, Category, ChapterOutline, CourseCard, CourseDetail, CourseStatus, HomePage,
-    LessonContent, LessonKind, LessonOutline, LessonView, PlayableMedia,
+    AttachedFile, CatalogPage, Category, ChapterOutline, CourseCard, CourseDetail, CourseStatus,
+    HomePage, LessonContent, LessonKind, LessonOutline, LessonView, PlayableMedia,
 };
 pub use display_name::{DisplayNameError, parse_display_name};
 pub use email::{Email, EmailError};

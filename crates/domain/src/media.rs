@@ -195,6 +195,26 @@ pub fn can_embed(kind: MediaKind, owner: UserId, course_author: UserId) -> bool 
     kind == MediaKind::Image && owner == course_author
 }
 
+/// A file size as people read it: `812 B`, `12 KB`, `3.4 MB`, `1.2 GB` (binary units, one
+/// decimal from MB up). The same on the server and in the browser, so hydration agrees.
+pub fn size_label(bytes: u64) -> String {
+    const KIB: u64 = 1024;
+    const GIB: u64 = 1024 * MIB;
+    let tenths = |unit: u64| (bytes * 10 + unit / 2) / unit;
+    match bytes {
+        0..KIB => format!("{bytes} B"),
+        KIB..MIB => format!("{} KB", bytes.div_ceil(KIB)),
+        MIB..GIB => format!("{}.{} MB", tenths(MIB) / 10, tenths(MIB) % 10),
+        _ => format!("{}.{} GB", tenths(GIB) / 10, tenths(GIB) % 10),
+    }
+}
+
+/// Whether a file of `kind` may be attached to a lesson for learners to open or download: any
+/// course material (pictures, videos, recordings, documents), never an avatar.
+pub fn attachable(kind: MediaKind) -> bool {
+    kind != MediaKind::Avatar
+}
+
 /// Whether `actor` may put a file uploaded by `owner` into a lesson: the uploader and admins, so
 /// nobody can lift another author's video into their own course by guessing its id.
 pub fn can_attach(actor: &Actor, owner: UserId) -> bool {
@@ -325,6 +345,22 @@ mod tests {
         let draft = [(course(CourseStatus::Draft), lesson(true), Entitlement::None)];
         assert!(!can_read_in_lessons(Some(&learner), &draft));
         assert!(!can_read_in_lessons(Some(&learner), &[]));
+    }
+
+    #[test]
+    fn sizes_read_as_people_say_them() {
+        assert_eq!(size_label(812), "812 B");
+        assert_eq!(size_label(1024), "1 KB");
+        assert_eq!(size_label(12 * 1024 + 1), "13 KB");
+        assert_eq!(size_label(MIB * 34 / 10), "3.4 MB");
+        assert_eq!(size_label(1024 * MIB * 12 / 10), "1.2 GB");
+    }
+
+    #[test]
+    fn course_material_of_any_kind_is_attachable_and_avatars_are_not() {
+        for kind in MediaKind::ALL {
+            assert_eq!(attachable(kind), kind != MediaKind::Avatar, "{kind:?}");
+        }
     }
 
     #[test]

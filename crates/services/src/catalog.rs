@@ -4,8 +4,8 @@ use crate::{ServiceError, Services};
 use domain::media as media_rules;
 use domain::permissions::Actor;
 use domain::{
-    CatalogPage, Category, CourseCard, CourseDetail, Entitlement, HomePage, LessonContent,
-    LessonId, LessonView, MediaId, MediaKind, PlayableMedia, Slug, UserId,
+    AttachedFile, CatalogPage, Category, CourseCard, CourseDetail, Entitlement, HomePage,
+    LessonContent, LessonId, LessonView, MediaId, MediaKind, PlayableMedia, Slug, UserId,
 };
 use std::collections::HashSet;
 use store::CourseFilter;
@@ -126,11 +126,30 @@ impl Services {
                 content_type: file.content_type,
                 url: signer.url(file.id, expires),
             });
+        let files = self
+            .store()
+            .live_lesson_files(id)
+            .await?
+            .into_iter()
+            .map(|(file, downloadable)| {
+                // Pictures, videos and recordings open in the page either way; a document that
+                // may not be downloaded has nothing to open.
+                let opens = downloadable || file.kind.inline();
+                AttachedFile {
+                    url: opens.then(|| signer.url(file.id, expires)),
+                    name: file.file_name,
+                    size: file.byte_size,
+                    kind: file.kind,
+                    content_type: file.content_type,
+                    downloadable,
+                }
+            })
+            .collect();
         let html = richtext::for_readers(&html, move |src| {
             let id = src.parse::<MediaId>().ok()?;
             shown.contains(&id).then(|| signer.url(id, expires))
         });
-        Ok(Some(LessonContent { html, media }))
+        Ok(Some(LessonContent { html, media, files }))
     }
 
     /// Published courses matching `query`. An empty query finds nothing.

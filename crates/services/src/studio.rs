@@ -8,13 +8,15 @@
 use crate::accounts::{Client, CurrentSession, audit};
 use crate::{ServiceError, Services};
 use domain::authoring::{
-    self, CourseSettings, Field, FieldError, FieldProblem, SettingsForm, suggest_slug, unique_slug,
+    self, CourseSettings, Field, FieldError, FieldProblem, FileEdit, SettingsForm, suggest_slug,
+    unique_slug,
 };
 use domain::permissions::{can_edit_course, can_open_studio, can_publish_revision};
 use domain::revision::CourseSnapshot;
 use domain::{ChapterId, CourseId, LessonId, LessonKind, MediaId, Slug, UserId};
 use store::{
-    CourseDraft, DraftChapter, DraftLesson, NewLesson, RevisionSummary, StudioCourse, now_millis,
+    CourseDraft, DraftChapter, DraftLesson, MediaRecord, NewLesson, RevisionSummary, StudioCourse,
+    now_millis,
 };
 
 /// A saved lesson body: the version the next save must name, and the counts the editor shows.
@@ -318,6 +320,79 @@ impl Services {
             .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// The files attached to `me`'s draft lesson `lesson`, in order, each with whether learners
+    /// may download it.
+    pub async fn lesson_files(
+        &self,
+        me: &CurrentSession,
+        lesson: LessonId,
+    ) -> Result<Vec<(MediaRecord, bool)>, ServiceError> {
+        self.lesson_course(me, lesson).await?;
+        let draft = self
+            .store()
+            .draft_lesson(lesson)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let ids: Vec<MediaId> = draft.files.iter().map(|f| f.media).collect();
+        let records = self.store().media_records(&ids).await?;
+        Ok(draft
+            .files
+            .iter()
+            .filter_map(|file| {
+                let record = records.iter().find(|r| r.id == file.media)?;
+                Some((record.clone(), file.downloadable))
+            })
+            .collect())
+    }
+
+    /// Applies `edit` to the files of `me`'s draft lesson `lesson`; the files after it. Only a
+    /// file `me` uploaded (or any, for an admin) of an attachable kind can be attached; a lesson
+    /// carries at most [`authoring::MAX_LESSON_FILES`]. Each edit is safe to repeat.
+    pub async fn edit_lesson_files(
+        &self,
+        me: &CurrentSession,
+        lesson: LessonId,
+        edit: FileEdit,
+    ) -> Result<Vec<(MediaRecord, bool)>, ServiceError> {
+        let course = self.lesson_course(me, lesson).await?;
+        let mut tx = self.store().begin().await?;
+        match edit {
+            FileEdit::Attach { media } => {
+                self.store()
+                    .media(media)
+                    .await?
+                    .filter(|r| {
+                        domain::media::can_attach(&me.actor, r.owner)
+                            && domain::media::attachable(r.kind)
+                    })
+                    .ok_or(ServiceError::NotFound)?;
+                let count = tx
+                    .attach_lesson_file(course, lesson, media, now_millis())
+                    .await?;
+                if !authoring::files_within_limit(count) {
+                    return Err(ServiceError::Invalid("files"));
+                }
+            }
+            FileEdit::Downloadable {
+                media,
+                downloadable,
+            } => {
+                let found = tx
+                    .set_file_downloadable(course, lesson, media, downloadable, now_millis())
+                    .await?;
+                if !found {
+                    return Err(ServiceError::NotFound);
+                }
+            }
+            FileEdit::Detach { media } => {
+                tx.detach_lesson_file(course, lesson, media, now_millis())
+                    .await?;
+            }
+        }
+        tx.commit().await?;
+        self.lesson_files(me, lesson).await
     }
 
     /// Deletes a lesson from the draft. Safe to repeat.

@@ -812,6 +812,78 @@ impl Tx {
         self.touch_draft(course, now).await
     }
 
+    /// Attaches `media` to draft lesson `lesson` (last, downloadable) unless it is already there;
+    /// how many files the lesson carries after.
+    pub async fn attach_lesson_file(
+        &mut self,
+        course: CourseId,
+        lesson: LessonId,
+        media: MediaId,
+        now: i64,
+    ) -> Result<u64, StoreError> {
+        let (count,): (i64,) = on!(TxInner, &mut self.inner, |tx| {
+            sqlx::query(
+                "INSERT INTO draft_lesson_files (lesson_id, media_id, position, downloadable) \
+                 SELECT $1, $2, coalesce(max(position), 0) + 1, TRUE FROM draft_lesson_files \
+                 WHERE lesson_id = $1 ON CONFLICT (lesson_id, media_id) DO NOTHING",
+            )
+            .bind(lesson.get())
+            .bind(media.get())
+            .execute(&mut **tx)
+            .await?;
+            sqlx::query_as("SELECT count(*) FROM draft_lesson_files WHERE lesson_id = $1")
+                .bind(lesson.get())
+                .fetch_one(&mut **tx)
+                .await?
+        });
+        self.touch_draft(course, now).await?;
+        u64::try_from(count).map_err(|_| corrupt(count))
+    }
+
+    /// Sets whether learners may download `media` from draft lesson `lesson`; false if it is not
+    /// attached there.
+    pub async fn set_file_downloadable(
+        &mut self,
+        course: CourseId,
+        lesson: LessonId,
+        media: MediaId,
+        downloadable: bool,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let done = on!(TxInner, &mut self.inner, |tx| {
+            sqlx::query(
+                "UPDATE draft_lesson_files SET downloadable = $3 \
+                 WHERE lesson_id = $1 AND media_id = $2",
+            )
+            .bind(lesson.get())
+            .bind(media.get())
+            .bind(downloadable)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected()
+        });
+        self.touch_draft(course, now).await?;
+        Ok(done == 1)
+    }
+
+    /// Takes `media` off draft lesson `lesson`, if it is there.
+    pub async fn detach_lesson_file(
+        &mut self,
+        course: CourseId,
+        lesson: LessonId,
+        media: MediaId,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        on!(TxInner, &mut self.inner, |tx| {
+            sqlx::query("DELETE FROM draft_lesson_files WHERE lesson_id = $1 AND media_id = $2")
+                .bind(lesson.get())
+                .bind(media.get())
+                .execute(&mut **tx)
+                .await?;
+        });
+        self.touch_draft(course, now).await
+    }
+
     /// Adds a lesson (no body yet) at the end of a chapter.
     pub async fn add_lesson(
         &mut self,

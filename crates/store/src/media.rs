@@ -81,6 +81,14 @@ impl TryFrom<MediaRow> for MediaRecord {
     }
 }
 
+/// A file attached to a lesson, and whether it is downloadable.
+#[derive(sqlx::FromRow)]
+struct AttachedRow {
+    #[sqlx(flatten)]
+    media: MediaRow,
+    downloadable: bool,
+}
+
 /// A live lesson using a file, with its course's author and status.
 #[derive(sqlx::FromRow)]
 struct LiveUseRow {
@@ -177,6 +185,23 @@ impl Store {
                 };
                 Ok((course, lesson))
             })
+            .collect()
+    }
+
+    /// The files attached to live lesson `id`, in order, each with whether it is downloadable.
+    pub async fn live_lesson_files(
+        &self,
+        id: LessonId,
+    ) -> Result<Vec<(MediaRecord, bool)>, StoreError> {
+        let sql = const_format::formatcp!(
+            "SELECT {MEDIA_COLUMNS}, f.downloadable FROM lesson_files f \
+             JOIN media m ON m.id = f.media_id WHERE f.lesson_id = $1 ORDER BY f.position"
+        );
+        let rows: Vec<AttachedRow> = on!(Pool, &self.pool, |pool| {
+            sqlx::query_as(sql).bind(id.get()).fetch_all(pool).await?
+        });
+        rows.into_iter()
+            .map(|row| Ok((MediaRecord::try_from(row.media)?, row.downloadable)))
             .collect()
     }
 

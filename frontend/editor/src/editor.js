@@ -307,12 +307,54 @@ function mount(root) {
   };
 }
 
-// A video or audio lesson's file, sent resumably (tus 1.0, `POST /media/uploads`, then the bytes
-// in 8 MiB requests): a dropped connection is retried from the last byte the server confirmed,
-// and choosing the same file again after closing the tab continues it. Progress bar and cancel
-// (which deletes what arrived); once complete, a server function puts the file in the lesson.
+// Lesson files are sent resumably (tus 1.0, `POST /media/uploads`, then the bytes in 8 MiB
+// requests): a dropped connection is retried from the last byte the server confirmed, and
+// choosing the same file again after closing the tab continues it.
 const CHUNK_BYTES = 8 * 1024 * 1024;
 
+/** The translated reason in a refusal's JSON body, if there is one. */
+function reason(error) {
+  try {
+    const answer = JSON.parse(error?.originalResponse?.getBody() || "null");
+    return answer?.message ? `: ${answer.message}` : "";
+  } catch {
+    return "";
+  }
+}
+
+/**
+ * Sends `file` as a file of `kind`; calls `progress(percent)` as bytes go, then `done(media)`
+ * with the stored file's `{id, url}`, or `failed(reasonText)`. Answers the tus upload (to abort).
+ */
+function sendResumably(file, kind, { progress, done, failed }) {
+  let media = null;
+  const upload = new tus.Upload(file, {
+    endpoint: "/media/uploads",
+    chunkSize: CHUNK_BYTES,
+    retryDelays: [0, 1000, 3000, 5000, 10000, 20000, 30000],
+    metadata: { kind, filename: file.name },
+    headers: { Accept: "application/json" },
+    removeFingerprintOnSuccess: true,
+    onProgress: (sent, total) => progress(Math.round((100 * sent) / total)),
+    onAfterResponse(_request, response) {
+      const id = response.getHeader("Lore-Media-Id");
+      if (id) media = { id: Number(id), url: response.getHeader("Lore-Media-Url") };
+    },
+    onSuccess: () => (media ? done(media) : failed("")),
+    onError: (error) => failed(reason(error)),
+  });
+  upload
+    .findPreviousUploads()
+    .catch(() => [])
+    .then((earlier) => {
+      if (earlier.length > 0) upload.resumeFromPreviousUpload(earlier[0]);
+      upload.start();
+    });
+  return upload;
+}
+
+// A video or audio lesson's file: a progress bar and a cancel button (which deletes what
+// arrived); once complete, a server function puts the file in the lesson.
 function mountUpload(root) {
   const input = root.querySelector("[data-media-file]");
   const progress = root.querySelector("[data-media-progress]");
@@ -345,54 +387,23 @@ function mountUpload(root) {
     finish(labels.sayDone);
   }
 
-  /** The translated reason in a refusal's JSON body, if there is one. */
-  function reason(error) {
-    try {
-      const answer = JSON.parse(error?.originalResponse?.getBody() || "null");
-      return answer?.message ? `: ${answer.message}` : "";
-    } catch {
-      return "";
-    }
-  }
-
-  async function start() {
+  function start() {
     const file = input.files?.[0];
     if (!file) return;
     upload?.abort(false);
-    let media = null;
-    const current = new tus.Upload(file, {
-      endpoint: "/media/uploads",
-      chunkSize: CHUNK_BYTES,
-      retryDelays: [0, 1000, 3000, 5000, 10000, 20000, 30000],
-      metadata: { kind: labels.kind, filename: file.name },
-      headers: { Accept: "application/json" },
-      removeFingerprintOnSuccess: true,
-      onProgress(sent, total) {
-        const percent = Math.round((100 * sent) / total);
-        progress.value = percent;
-        status.textContent = `${labels.sayUploading} ${percent}%`;
-      },
-      onAfterResponse(_request, response) {
-        const id = response.getHeader("Lore-Media-Id");
-        if (id) media = { id: Number(id), url: response.getHeader("Lore-Media-Url") };
-      },
-      onSuccess() {
-        if (media) attach(media);
-        else finish(labels.sayFailed);
-      },
-      onError(error) {
-        finish(`${labels.sayFailed}${reason(error)}`);
-      },
-    });
-    upload = current;
     progress.hidden = false;
     progress.value = 0;
     cancel.hidden = false;
     status.textContent = labels.sayUploading;
     input.value = "";
-    const earlier = await current.findPreviousUploads().catch(() => []);
-    if (earlier.length > 0) current.resumeFromPreviousUpload(earlier[0]);
-    if (upload === current) current.start();
+    upload = sendResumably(file, labels.kind, {
+      progress(percent) {
+        progress.value = percent;
+        status.textContent = `${labels.sayUploading} ${percent}%`;
+      },
+      done: attach,
+      failed: (why) => finish(`${labels.sayFailed}${why}`),
+    });
   }
 
   /** Cancels the upload under way and deletes what the server has of it. */
@@ -414,5 +425,74 @@ function mountUpload(root) {
   };
 }
 
-window.LoreEditor = { mount, mountUpload };
+/** What a file is for Lore's media kinds, by the type the browser guesses (the server checks). */
+function kindOf(file) {
+  const type = file.type || "";
+  if (type.startsWith("image/")) return "image";
+  if (type.startsWith("video/")) return "video";
+  if (type.startsWith("audio/")) return "audio";
+  return "document";
+}
+
+// A lesson's attached files: each chosen file is sent resumably, then attached to the lesson
+// (`studio_lesson_files`), one after another; the page's list reloads when they are in.
+function mountFiles(root) {
+  const input = root.querySelector("[data-file-input]");
+  const progress = root.querySelector("[data-file-progress]");
+  const status = root.querySelector("[data-file-status]");
+  const refresh = root.querySelector("[data-files-refresh]");
+  const labels = root.dataset;
+  let upload = null;
+
+  const attach = async (media) => {
+    const response = await fetch("/api/studio_lesson_files", {
+      method: "POST",
+      body: JSON.stringify({ lesson: Number(labels.lesson), edit: { Attach: { media: media.id } } }),
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      credentials: "same-origin",
+    }).catch(() => null);
+    return Boolean(response?.ok);
+  };
+
+  const send = (file) =>
+    new Promise((resolve) => {
+      upload = sendResumably(file, kindOf(file), {
+        progress(percent) {
+          progress.value = percent;
+          status.textContent = `${labels.sayUploading} ${file.name} ${percent}%`;
+        },
+        done: async (media) => resolve((await attach(media)) ? "" : `${labels.sayFailed} (${file.name})`),
+        failed: (why) => resolve(`${labels.sayFailed} (${file.name})${why}`),
+      });
+    });
+
+  async function start() {
+    const files = [...(input.files || [])];
+    input.value = "";
+    if (files.length === 0) return;
+    progress.hidden = false;
+    const problems = [];
+    for (const file of files) {
+      progress.value = 0;
+      const problem = await send(file);
+      if (problem) problems.push(problem);
+    }
+    upload = null;
+    progress.hidden = true;
+    status.textContent = problems.length ? problems.join("; ") : labels.sayDone;
+    refresh.click();
+  }
+
+  input.addEventListener("change", start);
+  root.dataset.mounted = "true";
+  return {
+    /** Leaving the page pauses an upload under way: choosing the file again continues it. */
+    destroy() {
+      upload?.abort(false);
+      input.removeEventListener("change", start);
+    },
+  };
+}
+
+window.LoreEditor = { mount, mountUpload, mountFiles };
 window.dispatchEvent(new Event("lore-editor-ready"));

@@ -735,3 +735,149 @@ async fn studio_writes_through_two_nodes_agree() {
         app.stop().await;
     }
 }
+
+/// A lesson's attached files: only its author's uploads (never a stranger's), attaching twice
+/// changes nothing, at most 20, "downloadable" per file; readers of the published lesson get a
+/// download link for downloadable files, a picture in the page for the others, and nothing to
+/// open for a document they may not download (both backends).
+#[tokio::test]
+async fn lesson_files_reach_readers_as_their_author_allows() {
+    for app in TestApp::spawn().demo().every_backend().await {
+        let author = app.register_as("attacher@example.com", Role::Author).await;
+        let other = app
+            .register_as("other-attacher@example.com", Role::Author)
+            .await;
+        let admin = app.make_admin("files-admin@example.com").await;
+        let (course, _, lesson) = draft_with_a_lesson(&app, &author, "With files").await;
+        let slides = upload_file(
+            &app,
+            &author,
+            "kind=document&name=slides.pdf",
+            b"%PDF-1.7\n",
+        )
+        .await;
+        let notes = upload_file(&app, &author, "kind=document&name=notes.pdf", b"%PDF-1.7\n").await;
+        let chart = upload_file(&app, &author, "kind=image&name=chart.png", PNG_HEAD).await;
+        let theirs =
+            upload_file(&app, &other, "kind=document&name=theirs.pdf", b"%PDF-1.7\n").await;
+        let edit = |cookie: &str, edit: serde_json::Value| {
+            let body = json!({"lesson": lesson, "edit": edit});
+            let (app, cookie) = (&app, cookie.to_owned());
+            async move {
+                app.call_json("studio_lesson_files", Some(&cookie), &body)
+                    .await
+            }
+        };
+        let media = |id: &str| id.parse::<i64>().unwrap();
+        for file in [&slides, &notes, &chart, &slides] {
+            let attached = edit(&author, json!({"Attach": {"media": media(file)}})).await;
+            assert_eq!(attached.status(), 200);
+        }
+        let stranger = edit(&author, json!({"Attach": {"media": media(&theirs)}})).await;
+        assert_eq!(stranger.status(), 404, "someone else's upload");
+        let intruder = edit(&other, json!({"Attach": {"media": media(&theirs)}})).await;
+        assert_eq!(intruder.status(), 404, "someone else's lesson");
+        for file in [&notes, &chart] {
+            let off = json!({"Downloadable": {"media": media(file), "downloadable": false}});
+            assert_eq!(edit(&author, off).await.status(), 200);
+        }
+        let list: serde_json::Value = edit(&author, json!(null)).await.json().await.unwrap();
+        let names: Vec<&str> = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            names,
+            ["slides.pdf", "notes.pdf", "chart.png"],
+            "once each, in order"
+        );
+        assert_eq!(list[1]["downloadable"], false);
+
+        // At most twenty.
+        let extra = edit(&author, json!({"Detach": {"media": media(&chart)}})).await;
+        assert_eq!(extra.status(), 200);
+        let mut status = 200;
+        for n in 0..19 {
+            let more = upload_file(
+                &app,
+                &author,
+                &format!("kind=document&name=more{n}.pdf"),
+                b"%PDF-1.7\n",
+            )
+            .await;
+            status = edit(&author, json!({"Attach": {"media": media(&more)}}))
+                .await
+                .status()
+                .as_u16();
+        }
+        assert_eq!(status, 400, "the 21st file");
+        for n in 0..19 {
+            let list: serde_json::Value = edit(&author, json!(null)).await.json().await.unwrap();
+            let Some(last) = list
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|f| f["name"] == format!("more{n}.pdf"))
+            else {
+                continue;
+            };
+            let detach = json!({"Detach": {"media": last["media"]}});
+            assert_eq!(edit(&author, detach).await.status(), 200);
+        }
+        assert_eq!(
+            edit(&author, json!({"Attach": {"media": media(&chart)}}))
+                .await
+                .status(),
+            200
+        );
+        let off = json!({"Downloadable": {"media": media(&chart), "downloadable": false}});
+        assert_eq!(edit(&author, off).await.status(), 200);
+
+        // Published, as a free preview, to a reader who is not signed in.
+        let fields = [
+            ("lesson", lesson.to_string()),
+            ("title", "Files".to_owned()),
+            ("preview", "on".to_owned()),
+        ];
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        call_ok(&app, "studio_lesson_details", Some(&author), &fields).await;
+        publish(&app, &author, &admin, course).await;
+        let read = call_ok(
+            &app,
+            "lesson",
+            None,
+            &[("slug", "with-files"), ("lesson", &lesson.to_string())],
+        )
+        .await;
+        let files = read["content"]["files"].as_array().unwrap();
+        assert_eq!(files.len(), 3, "{:?}", app.backend());
+        let (slides_file, notes_file, chart_file) = (&files[0], &files[1], &files[2]);
+        assert_eq!(slides_file["downloadable"], true);
+        let download = app.get(slides_file["url"].as_str().unwrap()).await;
+        assert_eq!(download.status(), 200);
+        assert!(
+            download.headers()["content-disposition"]
+                .to_str()
+                .unwrap()
+                .starts_with("attachment;")
+        );
+        assert!(
+            notes_file["url"].is_null(),
+            "a document that may not be downloaded has no address"
+        );
+        assert!(
+            chart_file["url"].as_str().unwrap().contains("sig="),
+            "a picture opens in the page"
+        );
+        let page = app
+            .get(&format!("/courses/with-files/lessons/{lesson}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("slides.pdf") && page.contains("notes.pdf"));
+        app.stop().await;
+    }
+}
