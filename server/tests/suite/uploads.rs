@@ -322,3 +322,39 @@ async fn an_abandoned_upload_is_cleared_when_the_next_one_starts() {
         app.stop().await;
     }
 }
+
+/// When recording the joined file fails (a database error, injected), the upload keeps all its
+/// bytes, and an empty `PATCH` at the end retries the join: the retry completes it (every backend).
+#[tokio::test]
+async fn a_failed_join_is_retried_by_an_empty_request_at_the_end() {
+    for app in TestApp::every_backend().await {
+        let author = app.register_as("retrier@example.com", Role::Author).await;
+        let file = movie(MIB + 5);
+        let created = create(&app, &author, "video", file.len()).await;
+        let at = created.headers()["location"].to_str().unwrap().to_owned();
+        app.db().break_writes("INSERT", "media").await;
+        let failed = patch(&app, &at, &author, 0, file.clone()).await;
+        assert_eq!(failed.status(), 503, "{:?}", app.backend());
+        app.db().heal("INSERT", "media").await;
+        assert_eq!(
+            offset(&app, &at, &author).await,
+            file.len(),
+            "nothing was lost"
+        );
+        let retried = patch(&app, &at, &author, file.len(), Vec::new()).await;
+        assert_eq!(retried.status(), 204);
+        let url = retried.headers()["lore-media-url"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let got = app
+            .client
+            .get(format!("{}{url}", app.base))
+            .header("cookie", format!("lore_session={author}"))
+            .send()
+            .await
+            .unwrap();
+        assert!(got.bytes().await.unwrap() == file, "bytes identical");
+        app.stop().await;
+    }
+}
