@@ -138,8 +138,10 @@ impl AppError {
                     AppError::Busy(retry_after_secs),
                 )
             }
-            // Files are sent and refused by the media handlers, never through server functions.
+            // Files and archives are sent and refused by their own handlers, never through server
+            // functions.
             ServiceError::File(_)
+            | ServiceError::Import(_)
             | ServiceError::RangeNotSatisfiable { .. }
             | ServiceError::UploadOffset { .. } => (StatusCode::BAD_REQUEST, AppError::BadRequest),
             ServiceError::Fields(errors) => (StatusCode::BAD_REQUEST, AppError::Fields(errors)),

@@ -38,6 +38,8 @@ pub struct Config {
     pub env: Environment,
     /// Seed the demo catalog at start when the database has no courses.
     pub seed_demo: bool,
+    /// The demo course archives (`courses/*.json` with `media/`), read by the demo seed.
+    pub demo_dir: PathBuf,
     /// The folder cargo-leptos built the site into (holds `pkg/`).
     pub site_root: PathBuf,
     /// How people reach this Lore (`https://learn.example.com`), for links in mails and for cookie
@@ -96,6 +98,7 @@ impl Default for Config {
             data_dir: PathBuf::from("data"),
             env: Environment::Development,
             seed_demo: false,
+            demo_dir: PathBuf::from("demo"),
             site_root: std::env::var_os("LEPTOS_SITE_ROOT")
                 .map_or_else(|| PathBuf::from("target/site"), PathBuf::from),
             public_url: None,
@@ -127,12 +130,13 @@ const MIB: u64 = 1024 * 1024;
 impl Config {
     /// The settings `LORE_*` variables may set. Other `LORE_*` variables (test tooling's, say) are
     /// not configuration and are left alone, while an unknown key in the file is an error.
-    const KEYS: [&'static str; 25] = [
+    const KEYS: [&'static str; 26] = [
         "database_url",
         "bind",
         "data_dir",
         "env",
         "seed_demo",
+        "demo_dir",
         "site_root",
         "public_url",
         "smtp_url",
@@ -257,6 +261,7 @@ impl Config {
             data_dir: self.data_dir,
             env: self.env,
             seed_demo: self.seed_demo,
+            demo_dir: self.demo_dir,
             site_root: self.site_root,
             dev_mail: self.dev_mail,
             metrics_bind: self.metrics_bind,
@@ -285,6 +290,8 @@ pub struct Settings {
     pub env: Environment,
     /// Seed the demo catalog into an empty database at start.
     pub seed_demo: bool,
+    /// Where the demo course archives are.
+    pub demo_dir: PathBuf,
     /// The built site (`pkg/`, public files).
     pub site_root: PathBuf,
     /// How people reach this Lore, without a trailing slash.
@@ -391,6 +398,7 @@ mod tests {
             data_dir: PathBuf::from("x"),
             env: Environment::Production,
             seed_demo: false,
+            demo_dir: PathBuf::from("demo"),
             site_root: PathBuf::from("site"),
             public_url: "http://x".into(),
             smtp_url: Some(SecretString::from("smtps://u:smtp-pass@h".to_owned())),

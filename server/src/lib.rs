@@ -7,6 +7,7 @@
 mod auth;
 pub mod client_ip;
 pub mod config;
+mod course_archive;
 mod dev_mail;
 mod health;
 pub mod mailer;

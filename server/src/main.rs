@@ -6,6 +6,7 @@ use secrecy::ExposeSecret;
 use server::config::Config;
 use server::{Application, shutdown_signal, telemetry};
 use services::Services;
+use services::course_archive::{Exporter, Importer};
 use std::path::PathBuf;
 use store::Store;
 
@@ -33,6 +34,32 @@ enum Command {
     },
     /// Write the demo catalog (3 authors, 6 categories, 42 courses) into an empty database.
     SeedDemo,
+    /// Move courses between Lore installations as archives (docs/course-archive.md).
+    Course {
+        #[command(subcommand)]
+        command: CourseCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum CourseCommand {
+    /// Write a course's draft, with its media files, as one archive (zip).
+    Export {
+        /// The course's slug.
+        #[arg(long)]
+        slug: String,
+        /// The archive to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Import an archive as a new draft course.
+    Import {
+        /// The archive to read.
+        file: PathBuf,
+        /// The author who gets the course (default: the account with the archive's author email).
+        #[arg(long)]
+        author: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -80,7 +107,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::SeedDemo => {
             let services = open(&settings).await?;
-            match services::demo::seed_if_empty(&services).await? {
+            match services::demo::seed_if_empty(&services, &settings.demo_dir).await? {
                 Some(report) => {
                     println!(
                         "seeded {} authors, {} categories, {} courses, {} lessons",
@@ -95,6 +122,60 @@ async fn main() -> anyhow::Result<()> {
                 }
                 None => println!("the database already has courses; nothing seeded"),
             }
+        }
+        Command::Course { command } => course(&settings, command).await?,
+    }
+    Ok(())
+}
+
+/// `lore course export` and `lore course import`.
+async fn course(settings: &server::config::Settings, command: CourseCommand) -> anyhow::Result<()> {
+    let services = open(settings).await?;
+    let client = services::Client {
+        ip: "command line".to_owned(),
+        user_agent: "lore course".to_owned(),
+    };
+    match command {
+        CourseCommand::Export { slug, out } => {
+            let course = services
+                .course_by_slug(&slug)
+                .await
+                .with_context(|| format!("no course has the slug {slug:?}"))?;
+            let target = std::fs::File::create(&out)
+                .with_context(|| format!("creating {}", out.display()))?;
+            let exported = services
+                .export_course(&Exporter::Operator, course, target)
+                .await
+                .context("exporting the course")?;
+            println!(
+                "exported {} ({} lessons, {} media files) to {}",
+                exported.slug,
+                exported.lessons,
+                exported.media,
+                out.display()
+            );
+        }
+        CourseCommand::Import { file, author } => {
+            let author = author
+                .map(|email| domain::Email::parse(&email))
+                .transpose()
+                .map_err(|_| anyhow::anyhow!("--author must be an email address"))?;
+            let source = std::fs::File::open(&file)
+                .with_context(|| format!("opening {}", file.display()))?;
+            let imported = services
+                .import_course(&Importer::Operator(author), source, &client)
+                .await
+                .map_err(|err| anyhow::anyhow!("{}", services::cause_chain(&err)))
+                .with_context(|| format!("importing {}", file.display()))?;
+            println!(
+                "imported {} as draft course {} ({} lessons, {} media files); \
+                 it is in its author's studio at /studio/courses/{}",
+                file.display(),
+                imported.slug,
+                imported.lessons,
+                imported.media,
+                imported.course
+            );
         }
     }
     Ok(())

@@ -83,18 +83,9 @@ pub struct MediaState {
 /// `POST /account/avatar` (multipart, field `avatar`). Browsers are sent back to the account page
 /// (with `?avatar=…` naming a refusal); other clients get the status code.
 pub async fn upload_avatar(State(state): State<MediaState>, request: Request) -> Response {
-    let wants_html = request
-        .headers()
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("text/html"));
-    let client = client_of(&request);
+    let (wants_html, client) = (wants_html(&request), client_of(&request));
     let Some(me) = request.extensions().get::<CurrentSession>().cloned() else {
-        return if wants_html {
-            Redirect::to("/login?next=/account").into_response()
-        } else {
-            StatusCode::UNAUTHORIZED.into_response()
-        };
+        return sign_in_first(wants_html, "/account");
     };
     let outcome = async {
         let mut form = <Multipart as axum::extract::FromRequest<()>>::from_request(request, &())
@@ -268,6 +259,26 @@ pub async fn delete(
     }
 }
 
+/// Whether the request is a browser's plain form post, answered with a redirect to a page rather
+/// than a status code.
+pub(crate) fn wants_html(request: &Request) -> bool {
+    request
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"))
+}
+
+/// The answer to a form posted without a session: the sign-in page (coming back to `next`) for
+/// browsers, 401 for scripts.
+pub(crate) fn sign_in_first(wants_html: bool, next: &str) -> Response {
+    if wants_html {
+        Redirect::to(&format!("/login?next={next}")).into_response()
+    } else {
+        StatusCode::UNAUTHORIZED.into_response()
+    }
+}
+
 /// Who sent the request, for the audit log (the session layer notes it on every request).
 pub(crate) fn client_of(request: &Request) -> Client {
     request
@@ -346,7 +357,7 @@ fn send(download: Download, cache: &'static str) -> Response {
 }
 
 /// RFC 8187 encoding for `filename*`: everything but unreserved characters as `%XX`.
-fn percent_encode(name: &str) -> String {
+pub(crate) fn percent_encode(name: &str) -> String {
     name.bytes()
         .map(|b| {
             if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {

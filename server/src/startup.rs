@@ -4,7 +4,7 @@ use crate::auth::{SessionLayerState, session_layer};
 use crate::config::{Connections, Environment, Settings};
 use crate::mailer::{self, Delivery};
 use crate::security::{self, SecurityPolicy};
-use crate::{dev_mail, health, media, metrics, uploads};
+use crate::{course_archive, dev_mail, health, media, metrics, uploads};
 use anyhow::Context;
 use app::auth::SessionCookie;
 use app::{App, shell};
@@ -71,7 +71,8 @@ impl Application {
             .parse()
             .context("LORE_MAIL_FROM must be an address like `Lore <no-reply@example.com>`")?;
         if settings.seed_demo
-            && let Some(report) = services::demo::seed_if_empty(&services).await?
+            && let Some(report) =
+                services::demo::seed_if_empty(&services, &settings.demo_dir).await?
         {
             tracing::info!(
                 courses = report.courses,
@@ -263,6 +264,12 @@ fn router(settings: &Settings, services: Services, metrics: Arc<metrics::Metrics
             axum::routing::head(uploads::head)
                 .patch(uploads::patch)
                 .delete(uploads::delete),
+        )
+        .route("/studio/courses/{id}/export", get(course_archive::export))
+        // The archive streams to a temporary file under its own limit.
+        .route(
+            "/studio/import",
+            post(course_archive::import).layer(DefaultBodyLimit::disable()),
         )
         .with_state(media_state);
     let site = Router::new()

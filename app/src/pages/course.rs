@@ -82,7 +82,7 @@ fn CourseView(course: CourseDetail) -> impl IntoView {
         </section>
         <section class="container section course-content">
             // Sanitised by the server before it was stored (richtext), so it is rendered as is.
-            <div class="description prose" lang=lang_tag inner_html=course.description.clone()></div>
+            <div class="description prose" lang=lang_tag data-testid="course-description" inner_html=course.description.clone()></div>
             <h2 class="section-title">{t!(i18n, course_outline)}</h2>
             <ol class="outline">
                 {course

@@ -8,6 +8,7 @@ use crate::pages::SignInPrompt;
 use domain::authoring::{Field, FieldError, FieldProblem, ReviewState};
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 /// `/studio`: the author's courses with where each stands, and a form to start a new one.
 #[component]
@@ -107,6 +108,55 @@ fn StudioSections(home: StudioOverview, create: ServerAction<StudioCreateCourse>
             </ActionForm>
             <ActionError result/>
         </section>
+        <ImportPanel/>
+    }
+}
+
+/// Importing a course archive: a plain form (works before the page hydrates), answered by
+/// `POST /studio/import` with the new draft's editor, or back here with `?import=<problem>`.
+#[component]
+fn ImportPanel() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="panel" data-testid="import-course">
+            <h2>{t!(i18n, studio_import)}</h2>
+            <ImportOutcome/>
+            <form class="form" method="post" action="/studio/import" enctype="multipart/form-data">
+                <input type="file" name="archive" accept=".zip,application/zip" required/>
+                <small class="muted">{t!(i18n, studio_import_hint)}</small>
+                <button type="submit" class="button button-quiet">{t!(i18n, studio_import_button)}</button>
+            </form>
+        </section>
+    }
+}
+
+/// Why the last import was refused (`?import=…&detail=…`, set by the import endpoint).
+#[component]
+fn ImportOutcome() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    move || {
+        let code = query.read().get("import")?;
+        let detail = query.read().get("detail").filter(|d| !d.is_empty());
+        let message = match code.as_str() {
+            "no-file" => t!(i18n, import_no_file).into_any(),
+            "not-an-archive" => t!(i18n, import_not_an_archive).into_any(),
+            "schema" => t!(i18n, import_schema).into_any(),
+            "too-large" => t!(i18n, import_too_large).into_any(),
+            "damaged" => t!(i18n, import_damaged).into_any(),
+            "category" => t!(i18n, import_category).into_any(),
+            "content" => t!(i18n, import_content).into_any(),
+            "media" => t!(i18n, import_media).into_any(),
+            "forbidden" | "author" => t!(i18n, import_forbidden).into_any(),
+            "unavailable" => t!(i18n, import_unavailable).into_any(),
+            _ => t!(i18n, import_failed).into_any(),
+        };
+        Some(view! {
+            <div class="form-error" role="alert" data-testid="import-error">
+                <p>{message}</p>
+                {detail.map(|detail| view! { <p class="muted"><code>{detail}</code></p> })}
+            </div>
+        })
     }
 }
 

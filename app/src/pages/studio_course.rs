@@ -15,13 +15,14 @@ use domain::authoring::{Field, Level, ReviewState, SettingsForm};
 use domain::{ChapterId, CourseId, LessonId, LessonKind};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// The course editor.
 #[component]
 pub fn StudioCoursePage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
+    let query = use_query_map();
     let course = move || {
         params
             .read()
@@ -38,6 +39,9 @@ pub fn StudioCoursePage() -> impl IntoView {
         <Title text=move || t_string!(i18n, studio_title)/>
         <section class="container section studio">
             <p><a href="/studio">{t!(i18n, studio_back)}</a></p>
+            {move || query.read().get("imported").map(|_| view! {
+                <p class="form-done" role="status" data-testid="imported">{t!(i18n, studio_imported)}</p>
+            })}
             <Transition>
                 {move || Suspend::new(async move {
                     match data.await {
@@ -762,6 +766,13 @@ fn RevisionsPanel(
                 }).collect_view()}
             </ul>
             <ActionError result=publish_result/>
+        </section>
+        <section class="panel" data-testid="export-course">
+            <h2>{t!(i18n, studio_export)}</h2>
+            <p class="muted">{t!(i18n, studio_export_hint)}</p>
+            <a class="button button-quiet" href=format!("/studio/courses/{}/export", course.get()) download>
+                {t!(i18n, studio_export)}
+            </a>
         </section>
     }
     .into_any()

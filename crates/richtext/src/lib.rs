@@ -136,13 +136,27 @@ pub fn for_readers<F>(html: &str, sign: F) -> String
 where
     F: Fn(&str) -> Option<String> + Send + Sync + 'static,
 {
+    with_image_sources(html, move |src| {
+        let kept = keep_attribute("img", "src", src)?;
+        sign(kept.strip_prefix(IMAGE_PREFIX)?)
+    })
+}
+
+/// `html` sanitised with [`clean`]'s rules except that every picture source, whatever it is, is
+/// replaced by what `map` makes of it (or dropped). For moving bodies in and out of course
+/// archives, whose pictures name files in the archive: pass the result of an import through
+/// [`clean`] before storing it.
+pub fn with_image_sources<F>(html: &str, map: F) -> String
+where
+    F: Fn(&str) -> Option<String> + Send + Sync + 'static,
+{
     let mut builder = rules();
     builder.attribute_filter(move |element, attribute, value| {
-        let kept = keep_attribute(element, attribute, value)?;
-        if (element, attribute) != ("img", "src") {
-            return Some(kept);
+        if (element, attribute) == ("img", "src") {
+            map(value).map(Cow::Owned)
+        } else {
+            keep_attribute(element, attribute, value)
         }
-        sign(kept.strip_prefix(IMAGE_PREFIX)?).map(Cow::Owned)
     });
     builder.clean(html).to_string()
 }
@@ -265,6 +279,26 @@ mod tests {
             "<p>x<img src=\"/media/12?expires=9&amp;sig=ab\" alt=\"a\"><img></p><p>z</p>"
         );
         assert_eq!(media_sources(&clean(stored).html), ["12", "13"]);
+    }
+
+    #[test]
+    fn archive_sources_are_mapped_both_ways_and_the_rest_stays_clean() {
+        let stored = "<p><img src=\"/media/12\" alt=\"a\"><img src=\"/media/99\"></p>\
+                      <p onclick=\"y()\">z</p>";
+        let exported = with_image_sources(stored, |src| {
+            (src == "/media/12").then(|| "media/3-cat.png".to_owned())
+        });
+        assert_eq!(
+            exported,
+            "<p><img src=\"media/3-cat.png\" alt=\"a\"><img></p><p>z</p>"
+        );
+        let imported = with_image_sources(&exported, |src| {
+            (src == "media/3-cat.png").then(|| "/media/40".to_owned())
+        });
+        assert_eq!(
+            clean(&imported).html,
+            "<p><img src=\"/media/40\" alt=\"a\"><img></p><p>z</p>"
+        );
     }
 
     #[test]

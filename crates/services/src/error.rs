@@ -70,6 +70,9 @@ pub enum ServiceError {
         /// Where it stands: the offset the next bytes must start at.
         offset: u64,
     },
+    /// A course archive could not be imported; boxed, as it is rare and large.
+    #[error("import refused: {0}")]
+    Import(Box<crate::course_archive::ImportProblem>),
     /// The course is not in a state that allows this step.
     #[error("not now: {0}")]
     Transition(domain::authoring::TransitionError),

@@ -9,6 +9,7 @@
 pub mod accounts;
 mod admin;
 mod catalog;
+pub mod course_archive;
 pub mod demo;
 mod error;
 pub mod mail;

@@ -426,6 +426,20 @@ impl Store {
         Ok(row.map(|(c, a)| (CourseId::new(c), UserId::new(a))))
     }
 
+    /// The course whose draft or live version has `slug` (the draft's first).
+    pub async fn course_by_slug(&self, slug: &str) -> Result<Option<CourseId>, StoreError> {
+        let row: Option<(i64,)> = on!(Pool, &self.pool, |pool| {
+            sqlx::query_as(
+                "SELECT course_id FROM course_drafts WHERE slug = $1 \
+                 UNION ALL SELECT id FROM courses WHERE slug = $1 LIMIT 1",
+            )
+            .bind(slug)
+            .fetch_optional(pool)
+            .await?
+        });
+        Ok(row.map(|(id,)| CourseId::new(id)))
+    }
+
     /// Whether a course other than `except` uses `slug`, live or in its draft.
     pub async fn slug_in_use(
         &self,

@@ -3,6 +3,7 @@
 //! them, so the generic code they share is compiled once (five binaries took five times as long).
 
 mod abuse;
+mod archives;
 mod http;
 mod media;
 mod security;

@@ -242,7 +242,7 @@ async fn passwords_are_argon2id_and_any_script_works() {
 }
 
 /// Every state-changing server function.
-const ENDPOINTS: [&str; 30] = [
+const ENDPOINTS: [&str; 31] = [
     "register",
     "login",
     "logout",
@@ -273,6 +273,7 @@ const ENDPOINTS: [&str; 30] = [
     "studio_lesson_details",
     "studio_save_lesson",
     "studio_lesson_media",
+    "studio_lesson_files",
 ];
 
 #[tokio::test]
@@ -316,6 +317,14 @@ async fn cross_site_posts_are_refused_and_no_server_function_answers_get() {
         .await
         .unwrap();
     assert_eq!(upload.status(), 403, "the avatar upload form too");
+    let import = app
+        .client
+        .post(format!("{}/studio/import", app.base))
+        .header("origin", "https://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(import.status(), 403, "the course import form too");
     app.stop().await;
 }
 

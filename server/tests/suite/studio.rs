@@ -311,7 +311,7 @@ async fn draft_with_a_lesson(node: &TestApp, author: &str, title: &str) -> (i64,
 }
 
 /// One structure edit through `studio_structure`; the outline it answers.
-async fn structure(
+pub(crate) async fn structure(
     node: &TestApp,
     author: &str,
     course: i64,
@@ -353,7 +353,7 @@ async fn call_ok(
 }
 
 /// Submits `course` as `author` and publishes that revision as `admin`.
-async fn publish(app: &TestApp, author: &str, admin: &str, course: i64) {
+pub(crate) async fn publish(app: &TestApp, author: &str, admin: &str, course: i64) {
     let course = course.to_string();
     let number = call_ok(app, "studio_submit", Some(author), &[("course", &course)]).await;
     let number = number.to_string();
@@ -664,10 +664,7 @@ async fn no_saved_payload_reaches_a_reader() {
             .await
             .unwrap();
         // The lesson body's element, whatever order its attributes come in.
-        let body = page
-            .split_once("data-testid=\"lesson-body\"")
-            .and_then(|(_, rest)| rest.split_once('>'))
-            .and_then(|(_, rest)| rest.split("</div>").next())
+        let body = crate::support::div_with_testid(&page, "lesson-body")
             .unwrap_or_else(|| panic!("no lesson body for {payload:?}: {page}"));
         crate::xss::assert_inert(payload, body);
     }

@@ -68,16 +68,6 @@ async fn patch(
         .unwrap()
 }
 
-/// `GET {url}` as `cookie`'s.
-async fn fetch_as(app: &TestApp, cookie: &str, url: &str) -> reqwest::Response {
-    app.client
-        .get(format!("{}{url}", app.base))
-        .header("cookie", format!("lore_session={cookie}"))
-        .send()
-        .await
-        .unwrap()
-}
-
 /// Where the upload at `at` stands.
 async fn offset(app: &TestApp, at: &str, cookie: &str) -> usize {
     let head = tus(app, reqwest::Method::HEAD, at, cookie)
@@ -172,7 +162,7 @@ async fn a_dropped_upload_resumes_where_it_stopped() {
             .to_str()
             .unwrap()
             .to_owned();
-        let got = fetch_as(&app, &author, &url).await;
+        let got = app.get_as(&url, &author, "en").await;
         assert_eq!(got.status(), 200);
         assert_eq!(got.headers()["content-type"], "video/mp4");
         assert!(got.bytes().await.unwrap() == file, "bytes identical");
@@ -351,7 +341,7 @@ async fn a_failed_join_is_retried_by_an_empty_request_at_the_end() {
             .to_str()
             .unwrap()
             .to_owned();
-        let got = fetch_as(&app, &author, &url).await;
+        let got = app.get_as(&url, &author, "en").await;
         assert!(got.bytes().await.unwrap() == file, "bytes identical");
         app.stop().await;
     }

@@ -9,7 +9,7 @@ use testdb::TestDb;
 
 const PASSWORD: &str = "correct horse battery staple";
 
-fn client() -> Client {
+pub(crate) fn client() -> Client {
     Client {
         ip: "203.0.113.7".into(),
         user_agent: "studio test".into(),
@@ -26,7 +26,12 @@ fn services(db: &TestDb) -> Services {
 
 /// A signed-in account with `role`, set before the session is first used (so no cache holds the
 /// learner it started as).
-async fn person(db: &TestDb, services: &Services, email: &str, role: Role) -> CurrentSession {
+pub(crate) async fn person(
+    db: &TestDb,
+    services: &Services,
+    email: &str,
+    role: Role,
+) -> CurrentSession {
     let signed_in = services
         .register(email, "Person", PASSWORD, &client())
         .await
@@ -41,7 +46,7 @@ async fn person(db: &TestDb, services: &Services, email: &str, role: Role) -> Cu
         .unwrap()
 }
 
-async fn category(db: &TestDb) -> i64 {
+pub(crate) async fn category(db: &TestDb) -> i64 {
     let new = NewCategory {
         slug: Slug::parse("programming").unwrap(),
         name: LocalizedText {
@@ -372,7 +377,7 @@ async fn publishing_is_all_or_nothing() {
 async fn the_demo_author_can_sign_in_to_their_studio() {
     for db in TestDb::every_backend().await {
         let services = services(&db);
-        let report = services::demo::seed(&services).await.unwrap();
+        let report = services::demo::seed(&services, &demo_dir()).await.unwrap();
         let (email, password) = report.author.expect("a demo author sign-in");
         let signed_in = services.login(&email, &password, &client()).await.unwrap();
         let me = services
@@ -384,11 +389,15 @@ async fn the_demo_author_can_sign_in_to_their_studio() {
         let courses = services.studio_courses(&me).await.unwrap();
         assert_eq!(courses.len(), 14, "{:?}", db.backend());
         assert!(
-            services::demo::seed_if_empty(&services)
+            services::demo::seed_if_empty(&services, &demo_dir())
                 .await
                 .unwrap()
                 .is_none()
         );
         db.cleanup().await;
     }
+}
+
+pub(crate) fn demo_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../demo")
 }

@@ -86,6 +86,11 @@ impl Spawn {
     }
 }
 
+/// The repository's demo archives.
+pub fn demo_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../demo")
+}
+
 impl TestApp {
     /// A test's Lore, described step by step (see [`Spawn`]).
     pub fn spawn() -> Spawn {
@@ -157,6 +162,7 @@ impl TestApp {
             data_dir: data_dir.path().to_owned(),
             env: Environment::Development,
             seed_demo: false,
+            demo_dir: demo_dir(),
             site_root: data_dir.path().join("site"),
             public_url: public_url.into(),
             smtp_url: None,
@@ -298,6 +304,17 @@ impl TestApp {
             .await
             .expect("make an admin");
         cookie
+    }
+
+    /// `GET {path}` with a session cookie, and the `Accept-Language` given.
+    pub async fn get_as(&self, path: &str, cookie: &str, language: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .header("cookie", format!("lore_session={cookie}"))
+            .header("accept-language", language)
+            .send()
+            .await
+            .expect("GET")
     }
 
     /// `POST /api/{name}` as a same-origin form, with an optional session cookie.
@@ -590,4 +607,13 @@ impl S3Server {
             .expect("listing");
         listing.matches("<Key>").count()
     }
+}
+
+/// The inside of the first `<div>` marked `data-testid="{testid}"` in `page` (up to its first
+/// `</div>`, which is enough for the sanitised bodies tests look into), whatever order its
+/// attributes come in.
+pub fn div_with_testid<'a>(page: &'a str, testid: &str) -> Option<&'a str> {
+    page.split_once(&format!("data-testid=\"{testid}\""))
+        .and_then(|(_, rest)| rest.split_once('>'))
+        .and_then(|(_, rest)| rest.split("</div>").next())
 }
