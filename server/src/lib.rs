@@ -8,6 +8,7 @@ mod auth;
 pub mod client_ip;
 pub mod config;
 mod course_archive;
+mod covers;
 mod dev_mail;
 mod health;
 pub mod mailer;

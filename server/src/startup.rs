@@ -4,7 +4,7 @@ use crate::auth::{SessionLayerState, session_layer};
 use crate::config::{Connections, Environment, Settings};
 use crate::mailer::{self, Delivery};
 use crate::security::{self, SecurityPolicy};
-use crate::{course_archive, dev_mail, health, media, metrics, uploads};
+use crate::{course_archive, covers, dev_mail, health, media, metrics, uploads};
 use anyhow::Context;
 use app::auth::SessionCookie;
 use app::{App, shell};
@@ -243,7 +243,7 @@ fn router(settings: &Settings, services: Services, metrics: Arc<metrics::Metrics
     }
     let media_state = media::MediaState {
         services: services.clone(),
-        images: images::ImagePipeline::default(),
+        images: services.images().clone(),
     };
     let media = Router::new()
         .route(
@@ -266,6 +266,15 @@ fn router(settings: &Settings, services: Services, metrics: Arc<metrics::Metrics
                 .delete(uploads::delete),
         )
         .route("/studio/courses/{id}/export", get(course_archive::export))
+        .route("/media/covers/{file}", get(covers::cover))
+        .route(
+            "/studio/courses/{id}/cover",
+            post(covers::set_cover).layer(DefaultBodyLimit::max(
+                usize::try_from(services.media().max_bytes(domain::MediaKind::Image))
+                    .unwrap_or(usize::MAX)
+                    .saturating_add(64 * 1024),
+            )),
+        )
         // The archive streams to a temporary file under its own limit.
         .route(
             "/studio/import",

@@ -105,6 +105,7 @@ pub async fn studio_course(course: CourseId) -> Result<CourseEditorView, AppErro
             .collect(),
         categories,
         can_publish: domain::permissions::can_publish_revision(Some(&me.actor)),
+        cover: draft.settings.cover,
     })
 }
 

@@ -165,6 +165,8 @@ pub struct CourseEditorView {
     pub categories: Vec<domain::Category>,
     /// Whether the reader may publish a waiting revision (admins, until the review queue).
     pub can_publish: bool,
+    /// The draft's cover picture.
+    pub cover: Option<domain::MediaId>,
 }
 
 /// A chapter in the structure editor.

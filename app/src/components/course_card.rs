@@ -41,7 +41,14 @@ fn Card(course: CourseCard) -> impl IntoView {
         <article class="course-card" data-category=course.category_slug.to_string()>
             <a class="course-card-link" href=href>
                 <div class="course-cover" data-cover=course.id.get() % 6 aria-hidden="true">
-                    <span>{course.title.chars().next().unwrap_or('·').to_string()}</span>
+                    {match course.cover {
+                        Some(cover) => view! {
+                            <img src=format!("/media/covers/{cover}-card.jpg") alt="" loading="lazy" width="640" height="360"/>
+                        }.into_any(),
+                        None => view! {
+                            <span>{course.title.chars().next().unwrap_or('·').to_string()}</span>
+                        }.into_any(),
+                    }}
                 </div>
                 <div class="course-body">
                     <h3 class="course-title" lang=lang_tag>{course.title.clone()}</h3>

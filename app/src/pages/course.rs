@@ -65,6 +65,9 @@ fn CourseView(course: CourseDetail) -> impl IntoView {
                     </p>
                 </div>
                 <aside class="buy-box">
+                    {card.cover.map(|cover| view! {
+                        <img class="course-hero-cover" src=format!("/media/covers/{cover}-page.jpg") alt="" width="1280" height="720" data-testid="course-cover"/>
+                    })}
                     <p class="muted">{t!(i18n, price_label)}</p>
                     <p class="buy-price">
                         <Price price=card.price/>

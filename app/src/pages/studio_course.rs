@@ -73,6 +73,7 @@ fn CourseEditor(
         revisions,
         categories,
         can_publish,
+        cover,
     } = course;
     let live = live_slug.map(|slug| {
         let href = format!("/courses/{slug}");
@@ -86,10 +87,57 @@ fn CourseEditor(
             {live}
         </header>
         <SettingsPanel course=id form version categories/>
+        <CoverPanel course=id cover/>
         <StructurePanel course=id outline/>
         <RevisionsPanel course=id state revisions can_publish on_change/>
     }
     .into_any()
+}
+
+/// The course's cover: a plain form (works before the page hydrates), answered by
+/// `POST /studio/courses/{id}/cover` with this page and `?cover=<outcome>`.
+#[component]
+fn CoverPanel(course: CourseId, cover: Option<domain::MediaId>) -> impl IntoView {
+    let i18n = use_i18n();
+    let action = format!("/studio/courses/{course}/cover");
+    view! {
+        <section class="panel" aria-labelledby="cover-heading" data-testid="cover-panel">
+            <h2 id="cover-heading">{t!(i18n, studio_cover)}</h2>
+            <CoverOutcome/>
+            {cover.map(|cover| view! {
+                <img class="cover-preview" src=format!("/media/covers/{cover}-card.jpg") alt="" width="320" height="180" data-testid="cover-preview"/>
+            })}
+            <form class="form" method="post" action=action.clone() enctype="multipart/form-data">
+                <input type="file" name="cover" accept="image/png,image/jpeg,image/webp,image/gif" required/>
+                <small class="muted">{t!(i18n, studio_cover_hint)}</small>
+                <button type="submit" class="button button-quiet">{t!(i18n, studio_cover_upload)}</button>
+            </form>
+            {cover.is_some().then(|| view! {
+                <form method="post" action=action enctype="multipart/form-data" class="inline-form">
+                    <input type="hidden" name="remove" value="1"/>
+                    <button type="submit" class="button button-quiet">{t!(i18n, studio_cover_remove)}</button>
+                </form>
+            })}
+        </section>
+    }
+}
+
+/// What happened to the last cover upload (`?cover=…`).
+#[component]
+fn CoverOutcome() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    move || {
+        let outcome = query.read().get("cover")?;
+        Some(match outcome.as_str() {
+            "saved" => view! { <p class="form-done" role="status">{t!(i18n, cover_saved)}</p> }.into_any(),
+            "removed" => view! { <p class="form-done" role="status">{t!(i18n, cover_removed)}</p> }.into_any(),
+            "too-large" => view! { <p class="form-error" role="alert">{t!(i18n, cover_too_large)}</p> }.into_any(),
+            "missing" => view! { <p class="form-error" role="alert">{t!(i18n, cover_missing)}</p> }.into_any(),
+            "throttled" => view! { <p class="form-error" role="alert">{t!(i18n, avatar_throttled)}</p> }.into_any(),
+            _ => view! { <p class="form-error" role="alert" data-testid="cover-error">{t!(i18n, cover_not_image)}</p> }.into_any(),
+        })
+    }
 }
 
 #[component]

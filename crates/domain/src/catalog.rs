@@ -108,6 +108,8 @@ pub struct CourseCard {
     pub language: Lang,
     /// Its price; zero means free.
     pub price: Money,
+    /// Its cover picture, if it has one (shown through `/media/covers/{id}-{variant}.jpg`).
+    pub cover: Option<crate::MediaId>,
     /// How many lessons it has.
     pub lesson_count: i64,
 }
@@ -316,6 +318,7 @@ mod tests {
                 category_slug: slug.clone(),
                 language: Lang::En,
                 price: Money::price(100, Currency::Usd).unwrap(),
+                cover: None,
                 lesson_count: 3,
             },
             author: UserId::new(5),

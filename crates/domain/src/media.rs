@@ -195,6 +195,48 @@ pub fn can_embed(kind: MediaKind, owner: UserId, course_author: UserId) -> bool 
     kind == MediaKind::Image && owner == course_author
 }
 
+/// The sizes a course cover is shown at, each made from the uploaded picture by cropping it to
+/// 16:9 around its centre and scaling (`images::ImagePipeline`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CoverVariant {
+    /// On course cards in lists: 640×360.
+    Card,
+    /// At the top of the course page: 1280×720.
+    Page,
+}
+
+impl CoverVariant {
+    /// Both, in the order they are made.
+    pub const ALL: [CoverVariant; 2] = [CoverVariant::Card, CoverVariant::Page];
+
+    /// Width and height in pixels.
+    pub const fn size(self) -> (u32, u32) {
+        match self {
+            CoverVariant::Card => (640, 360),
+            CoverVariant::Page => (1280, 720),
+        }
+    }
+
+    /// Its name in addresses: `/media/covers/{id}-{name}.jpg`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            CoverVariant::Card => "card",
+            CoverVariant::Page => "page",
+        }
+    }
+
+    /// Reads a name made by [`Self::as_str`].
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.as_str() == raw)
+    }
+}
+
+/// Whether `viewer` may see a cover picture uploaded by `owner`: everyone once a listed course
+/// shows it (it is on public course cards), otherwise its owner and admins (a draft's cover).
+pub fn can_see_cover(viewer: Option<&Actor>, owner: UserId, on_a_listed_course: bool) -> bool {
+    on_a_listed_course || can_read(viewer, MediaKind::Image, owner)
+}
+
 /// A file size as people read it: `812 B`, `12 KB`, `3.4 MB`, `1.2 GB` (binary units, one
 /// decimal from MB up). The same on the server and in the browser, so hydration agrees.
 pub fn size_label(bytes: u64) -> String {
@@ -496,5 +538,33 @@ mod tests {
                 prop_assert!(range.end <= size);
             }
         }
+    }
+
+    #[test]
+    fn listed_covers_are_public_and_draft_covers_private() {
+        let owner = UserId::new(1);
+        let author = Actor {
+            id: owner,
+            role: Role::Author,
+        };
+        let stranger = Actor {
+            id: UserId::new(2),
+            role: Role::Learner,
+        };
+        let admin = Actor {
+            id: UserId::new(3),
+            role: Role::Admin,
+        };
+        assert!(can_see_cover(None, owner, true));
+        assert!(!can_see_cover(None, owner, false));
+        assert!(!can_see_cover(Some(&stranger), owner, false));
+        assert!(can_see_cover(Some(&author), owner, false));
+        assert!(can_see_cover(Some(&admin), owner, false));
+        for variant in CoverVariant::ALL {
+            assert_eq!(CoverVariant::parse(variant.as_str()), Some(variant));
+            let (w, h) = variant.size();
+            assert_eq!(w * 9, h * 16, "16:9");
+        }
+        assert_eq!(CoverVariant::parse("huge"), None);
     }
 }

@@ -10,6 +10,7 @@ pub mod accounts;
 mod admin;
 mod catalog;
 pub mod course_archive;
+mod covers;
 pub mod demo;
 mod error;
 pub mod mail;
@@ -38,6 +39,8 @@ pub struct Services {
     sessions: Arc<session_cache::SessionCache>,
     /// Signs media addresses; its key comes from the database on first use (shared by all nodes).
     signer: Arc<tokio::sync::OnceCell<media::Signer>>,
+    /// Checks and resizes uploaded pictures under one memory budget.
+    images: images::ImagePipeline,
 }
 
 impl Services {
@@ -50,7 +53,13 @@ impl Services {
             public_url: Arc::from(public_url.trim_end_matches('/')),
             sessions: Arc::default(),
             signer: Arc::default(),
+            images: images::ImagePipeline::default(),
         }
+    }
+
+    /// The image pipeline, shared with the avatar upload so both draw on one memory budget.
+    pub fn images(&self) -> &images::ImagePipeline {
+        &self.images
     }
 
     /// The store, for health checks and start-up tasks.

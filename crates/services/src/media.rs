@@ -146,7 +146,7 @@ impl std::fmt::Debug for Download {
 }
 
 /// A body that is already whole in memory (an avatar PNG), as the stream the media store takes.
-fn one_chunk(
+pub(crate) fn one_chunk(
     bytes: Vec<u8>,
 ) -> impl futures_util::Stream<Item = Result<Bytes, std::io::Error>> + Send {
     futures_util::stream::iter([Ok(Bytes::from(bytes))])
@@ -488,6 +488,12 @@ impl Services {
         .await?;
         tx.commit().await?;
         self.discard(&record.storage_key).await;
+        if record.kind == MediaKind::Image {
+            for variant in domain::media::CoverVariant::ALL {
+                self.discard(&crate::covers::variant_key(record.id, variant))
+                    .await;
+            }
+        }
         Ok(())
     }
 

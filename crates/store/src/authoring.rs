@@ -655,6 +655,29 @@ impl Tx {
         Ok(())
     }
 
+    /// Sets (or with `None` removes) the draft's cover picture; the draft's new version. A
+    /// cover is set by its own upload, so it never conflicts with a settings form being typed:
+    /// the form keeps the stored cover when it is saved.
+    pub async fn set_draft_cover(
+        &mut self,
+        course: CourseId,
+        cover: Option<MediaId>,
+        now: i64,
+    ) -> Result<Option<i64>, StoreError> {
+        let row: Option<(i64,)> = on!(TxInner, &mut self.inner, |tx| {
+            sqlx::query_as(
+                "UPDATE course_drafts SET cover_media_id = $2, version = version + 1, \
+                 updated_at = $3 WHERE course_id = $1 RETURNING version",
+            )
+            .bind(course.get())
+            .bind(cover.map(MediaId::get))
+            .bind(now)
+            .fetch_optional(&mut **tx)
+            .await?
+        });
+        Ok(row.map(|(v,)| v))
+    }
+
     /// Adds a chapter at the end of the draft.
     pub async fn add_chapter(
         &mut self,

@@ -5,8 +5,8 @@ use crate::{Store, StoreError, now_millis};
 use domain::authoring::{CourseSettings, DEFAULT_REFUND_DAYS, Level};
 use domain::{
     Category, CategoryId, ChapterId, ChapterOutline, CourseCard, CourseDetail, CourseId,
-    CourseStatus, Currency, Lang, LessonId, LessonKind, LessonOutline, LocalizedText, Money, Slug,
-    UserId,
+    CourseStatus, Currency, Lang, LessonId, LessonKind, LessonOutline, LocalizedText, MediaId,
+    Money, Slug, UserId,
 };
 
 /// A category to create or rename.
@@ -80,7 +80,7 @@ pub struct CourseFilter {
 
 /// The columns a course card needs; shared by every query that lists cards.
 const CARD_COLUMNS: &str = "c.id, c.slug, c.title, c.subtitle, u.display_name AS author_name, \
-     k.slug AS category_slug, c.language, c.price_minor, c.currency, \
+     k.slug AS category_slug, c.language, c.price_minor, c.currency, c.cover_media_id, \
      (SELECT COUNT(*) FROM lessons l WHERE l.course_id = c.id) AS lesson_count";
 
 const LIST_PUBLISHED: &str = const_format::concatcp!(
@@ -128,6 +128,7 @@ struct CardRow {
     language: String,
     price_minor: i64,
     currency: String,
+    cover_media_id: Option<i64>,
     lesson_count: i64,
 }
 
@@ -148,6 +149,7 @@ impl TryFrom<CardRow> for CourseCard {
                 .ok_or_else(|| StoreError::corrupt("courses", &row.language))?,
             price: Money::price(row.price_minor, currency)
                 .map_err(|e| StoreError::corrupt("courses", e))?,
+            cover: row.cover_media_id.map(MediaId::new),
             lesson_count: row.lesson_count,
         })
     }

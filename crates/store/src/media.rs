@@ -136,6 +136,20 @@ impl Store {
         rows.into_iter().map(MediaRecord::try_from).collect()
     }
 
+    /// Whether a listed (published) course shows `media` as its cover, which makes the picture
+    /// public.
+    pub async fn is_listed_cover(&self, media: MediaId) -> Result<bool, StoreError> {
+        let row: Option<(i64,)> = on!(Pool, &self.pool, |pool| {
+            sqlx::query_as(
+                "SELECT id FROM courses WHERE cover_media_id = $1 AND status = 'published' LIMIT 1",
+            )
+            .bind(media.get())
+            .fetch_optional(pool)
+            .await?
+        });
+        Ok(row.is_some())
+    }
+
     /// The record of a user's avatar, if they have one.
     pub async fn avatar_media(&self, user: UserId) -> Result<Option<MediaRecord>, StoreError> {
         let sql = const_format::formatcp!(

@@ -4,6 +4,7 @@
 
 mod abuse;
 mod archives;
+mod covers;
 mod http;
 mod media;
 mod security;

@@ -288,7 +288,11 @@ async fn save_body(
 
 /// A new course of `author`'s (made through `node`) with one chapter holding one article lesson:
 /// the ids of all three.
-async fn draft_with_a_lesson(node: &TestApp, author: &str, title: &str) -> (i64, i64, i64) {
+pub(crate) async fn draft_with_a_lesson(
+    node: &TestApp,
+    author: &str,
+    title: &str,
+) -> (i64, i64, i64) {
     let form = new_course(title);
     let fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let made = node
