@@ -345,7 +345,7 @@ async fn upload_file(app: &TestApp, cookie: &str, query: &str, head: &[u8]) -> S
 }
 
 /// `call`'s answer as JSON, after checking it succeeded.
-async fn call_ok(
+pub(crate) async fn call_ok(
     app: &TestApp,
     name: &str,
     cookie: Option<&str>,
@@ -881,4 +881,65 @@ async fn lesson_files_reach_readers_as_their_author_allows() {
         assert!(page.contains("slides.pdf") && page.contains("notes.pdf"));
         app.stop().await;
     }
+}
+
+/// A signed address made on one node opens the file on another: the key is the platform key
+/// every node reads from the shared database, the file is in the shared bucket (PostgreSQL and
+/// moto, as in a load-balanced deployment). The file is a paid lesson's, so only the signature
+/// opens it to a stranger, and a forged one opens nothing there either.
+#[tokio::test]
+async fn a_signed_address_made_on_one_node_opens_on_another() {
+    let Some(s3) = crate::support::S3Server::start().await else {
+        return;
+    };
+    let place = s3.place();
+    let Some(app) = TestApp::spawn()
+        .demo()
+        .configure(move |s| s.media = place.clone())
+        .postgres()
+        .await
+    else {
+        return;
+    };
+    let place = s3.place();
+    let other = app.second_node_with(move |s| s.media = place).await;
+    let author = app
+        .register_as("two-node-signer@example.com", Role::Author)
+        .await;
+    let admin = app.make_admin("two-node-publisher@example.com").await;
+    let (course, chapter, _) = draft_with_a_lesson(&app, &author, "Signed twice").await;
+    let add = json!({"AddLesson": {"chapter": chapter, "title": "Paid", "kind": "Video"}});
+    let outline = structure(&app, &author, course, add).await;
+    let paid = outline[0]["lessons"][1]["id"].to_string();
+    let movie = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../demo/media/clip.mp4"
+    ))
+    .unwrap();
+    let sent = app
+        .upload(Some(&author), "kind=video&name=clip.mp4", movie.clone())
+        .await;
+    assert_eq!(sent.status(), 201);
+    let clip = sent.json::<serde_json::Value>().await.unwrap()["id"].to_string();
+    let fields = [("lesson", paid.as_str()), ("media", clip.as_str())];
+    call_ok(&app, "studio_lesson_media", Some(&author), &fields).await;
+    publish(&app, &author, &admin, course).await;
+
+    let fields = [("slug", "signed-twice"), ("lesson", paid.as_str())];
+    let read = call_ok(&app, "lesson", Some(&author), &fields).await;
+    let signed = read["content"]["media"]["url"].as_str().unwrap().to_owned();
+    assert!(signed.contains("sig="), "{signed}");
+    let unsigned = format!("/media/{clip}");
+    assert_eq!(
+        other.get(&unsigned).await.status(),
+        404,
+        "a stranger without it"
+    );
+    let there = other.get(&signed).await;
+    assert_eq!(there.status(), 200, "{signed} on the other node");
+    assert_eq!(there.bytes().await.unwrap(), movie);
+    let forged = signed.replace("sig=", "sig=0");
+    assert_eq!(other.get(&forged).await.status(), 404);
+    other.stop().await;
+    app.stop().await;
 }
