@@ -701,6 +701,33 @@ async fn studio_writes_through_two_nodes_agree() {
         assert_eq!(from_a[0]["title"], "Renamed on A");
         let saved = save_body(&other, &author, &first.to_string(), "<p>via B</p>", 1).await;
         assert_eq!(saved.status(), 200);
+        // A file uploaded through node A is attached through node B, made view-only through A,
+        // and both nodes list the same.
+        let slides = upload_file(&app, &author, "kind=document&name=s.pdf", b"%PDF-1.7\n").await;
+        let slides: i64 = slides.parse().unwrap();
+        for (node, edit) in [
+            (&other, json!({"Attach": {"media": slides}})),
+            (
+                &app,
+                json!({"Downloadable": {"media": slides, "downloadable": false}}),
+            ),
+        ] {
+            let body = json!({"lesson": first, "edit": edit});
+            let answer = node
+                .call_json("studio_lesson_files", Some(&author), &body)
+                .await;
+            assert_eq!(answer.status(), 200);
+        }
+        let mut lists = Vec::new();
+        for node in [&app, &other] {
+            let body = json!({"lesson": first, "edit": null});
+            let answer = node
+                .call_json("studio_lesson_files", Some(&author), &body)
+                .await;
+            lists.push(answer.json::<serde_json::Value>().await.unwrap());
+        }
+        assert_eq!(lists[0], lists[1], "{:?}", app.backend());
+        assert_eq!(lists[0][0]["downloadable"], false);
         let fields = [
             ("lesson", first.to_string()),
             ("title", "Opening".to_owned()),
