@@ -43,7 +43,11 @@ async function becomeAuthor(page: Page, email: string) {
   await expect(become).toHaveCount(0);
 }
 
-/** Types `text` as an IME would: a composition of pinyin that becomes the characters. */
+/**
+ * Types `text` as an IME would: a composition of pinyin that becomes the characters. Halfway
+ * through, the writer pauses longer than the autosave delay, as people do while choosing a
+ * candidate.
+ */
 async function compose(page: Page, pinyin: string, text: string) {
   const cdp = await page.context().newCDPSession(page);
   for (let i = 1; i <= pinyin.length; i++) {
@@ -53,10 +57,16 @@ async function compose(page: Page, pinyin: string, text: string) {
       selectionStart: partial.length,
       selectionEnd: partial.length,
     });
+    if (i === Math.ceil(pinyin.length / 2)) {
+      await page.waitForTimeout(AUTOSAVE_MS + 1500);
+    }
   }
   await cdp.send("Input.insertText", { text });
   await cdp.detach();
 }
+
+/** The editor's autosave delay after typing stops (SAVE_AFTER_MS in frontend/editor/src/editor.js). */
+const AUTOSAVE_MS = 1500;
 
 async function pasteImage(page: Page) {
   await page.getByTestId("editor-content").evaluate((element, base64) => {
@@ -120,9 +130,21 @@ for (const t of LANGS) {
       const content = page.getByTestId("editor-content");
       await content.click();
       await page.keyboard.type("Ownership in Rust. ");
+      await expect(page.getByTestId("editor-status")).toHaveText(t.saved);
+      const saves: string[] = [];
+      const recordSave = (request: { url(): string; postData(): string | null }) => {
+        if (request.url().endsWith("/api/studio_save_lesson")) saves.push(request.postData() ?? "");
+      };
+      page.on("request", recordSave);
       await compose(page, "nihao", "你好世界");
       // Nothing is saved mid-composition, and the composed text arrives whole.
       await expect(content).toContainText("Ownership in Rust. 你好世界");
+      await expect(page.getByTestId("editor-status")).toHaveText(t.saved);
+      page.off("request", recordSave);
+      expect(saves.length).toBeGreaterThan(0);
+      for (const body of saves) {
+        expect(body, "a save sent mid-composition").not.toContain("nih");
+      }
       await pasteImage(page);
       await expect(content.locator('img[src^="/media/"]')).toHaveCount(1);
       await expect(page.getByTestId("editor-status")).toHaveText(t.saved);
