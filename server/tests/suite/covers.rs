@@ -179,13 +179,7 @@ async fn demo_covers_are_sized_on_first_request_for_every_node() {
     let Some(s3) = S3Server::start().await else {
         return;
     };
-    let place = s3.place();
-    let Some(app) = TestApp::spawn()
-        .demo()
-        .configure(move |s| s.media = place.clone())
-        .postgres()
-        .await
-    else {
+    let Some(app) = TestApp::spawn().demo().on_bucket(&s3).postgres().await else {
         return;
     };
     let home = app.get("/").await.text().await.unwrap();

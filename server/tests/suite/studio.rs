@@ -345,6 +345,17 @@ async fn upload_file(app: &TestApp, cookie: &str, query: &str, head: &[u8]) -> S
 }
 
 /// `call`'s answer as JSON, after checking it succeeded.
+/// Uploads the demo's 4-second MP4 as `author`'s video; its id and bytes.
+async fn upload_demo_clip(app: &TestApp, author: &str) -> (String, Vec<u8>) {
+    let movie = std::fs::read(crate::support::demo_dir().join("media/clip.mp4")).unwrap();
+    let sent = app
+        .upload(Some(author), "kind=video&name=clip.mp4", movie.clone())
+        .await;
+    assert_eq!(sent.status(), 201);
+    let clip = sent.json::<serde_json::Value>().await.unwrap()["id"].to_string();
+    (clip, movie)
+}
+
 pub(crate) async fn call_ok(
     app: &TestApp,
     name: &str,
@@ -498,16 +509,7 @@ async fn readers_reach_lesson_files_through_signed_addresses() {
         }
         let (preview, paid) = (&lessons[0], &lessons[1]);
         // A real 4-second video (made with ffmpeg), so the lesson takes its running time.
-        let movie = std::fs::read(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../demo/media/clip.mp4"
-        ))
-        .unwrap();
-        let sent = app
-            .upload(Some(&author), "kind=video&name=clip.mp4", movie.clone())
-            .await;
-        assert_eq!(sent.status(), 201);
-        let clip = sent.json::<serde_json::Value>().await.unwrap()["id"].to_string();
+        let (clip, movie) = upload_demo_clip(&app, &author).await;
         let paid_clip = upload_file(&app, &author, "kind=video&name=paid.mp4", MP4_HEAD).await;
         let picture = upload_file(&app, &author, "kind=image&name=a.png", PNG_HEAD).await;
         let foreign = upload_file(&app, &other, "kind=image&name=b.png", PNG_HEAD).await;
@@ -919,13 +921,7 @@ async fn a_signed_address_made_on_one_node_opens_on_another() {
     let Some(s3) = crate::support::S3Server::start().await else {
         return;
     };
-    let place = s3.place();
-    let Some(app) = TestApp::spawn()
-        .demo()
-        .configure(move |s| s.media = place.clone())
-        .postgres()
-        .await
-    else {
+    let Some(app) = TestApp::spawn().demo().on_bucket(&s3).postgres().await else {
         return;
     };
     let place = s3.place();
@@ -938,16 +934,7 @@ async fn a_signed_address_made_on_one_node_opens_on_another() {
     let add = json!({"AddLesson": {"chapter": chapter, "title": "Paid", "kind": "Video"}});
     let outline = structure(&app, &author, course, add).await;
     let paid = outline[0]["lessons"][1]["id"].to_string();
-    let movie = std::fs::read(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../demo/media/clip.mp4"
-    ))
-    .unwrap();
-    let sent = app
-        .upload(Some(&author), "kind=video&name=clip.mp4", movie.clone())
-        .await;
-    assert_eq!(sent.status(), 201);
-    let clip = sent.json::<serde_json::Value>().await.unwrap()["id"].to_string();
+    let (clip, movie) = upload_demo_clip(&app, &author).await;
     let fields = [("lesson", paid.as_str()), ("media", clip.as_str())];
     call_ok(&app, "studio_lesson_media", Some(&author), &fields).await;
     publish(&app, &author, &admin, course).await;

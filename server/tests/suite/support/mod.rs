@@ -36,6 +36,12 @@ pub struct Spawn {
 }
 
 impl Spawn {
+    /// Keep media in `s3`'s bucket, as every node of a load-balanced deployment does.
+    pub fn on_bucket(self, s3: &S3Server) -> Spawn {
+        let place = s3.place();
+        self.configure(move |s| s.media = place.clone())
+    }
+
     /// Seed the demo catalog (42 courses, their authors, the demo admin).
     pub fn demo(mut self) -> Spawn {
         self.demo = true;
