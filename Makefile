@@ -21,3 +21,4 @@ bench:
 	bench/store_queries.sh
 	bench/autosave.sh
 	bench/upload.sh
+	bench/learner_bytes.sh

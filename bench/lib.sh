@@ -16,7 +16,7 @@ bench_setup() {
   export RUSTC_WORKSPACE_WRAPPER="$HOME/.cargo/bin/clippy-driver"
   export CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__"
   [ -x "$RUSTC_WORKSPACE_WRAPPER" ] || RUSTC_WORKSPACE_WRAPPER=$(command -v clippy-driver)
-  cargo leptos build --release >&2
+  cargo leptos build --release --split >&2
   cargo build --profile server-release -p bench --locked >&2
 
   data_dir=$(mktemp -d -t lore-bench.XXXXXX)

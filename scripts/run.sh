@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 source scripts/env.sh
-cargo leptos build --release
+cargo leptos build --release --split
 export LORE_SITE_ROOT="${LORE_SITE_ROOT:-target/site}"
 # On a laptop, reset links are read at /dev/mail (this machine only; refused on a public address).
 export LORE_DEV_MAIL="${LORE_DEV_MAIL:-true}"

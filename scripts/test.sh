@@ -42,7 +42,7 @@ export LEPTOS_OUTPUT_NAME=lore
 cargo nextest run --workspace --exclude frontend --locked --cargo-profile server-release
 
 step "release build (cargo leptos), linted by clippy"
-cargo leptos build --release
+cargo leptos build --release --split
 
 step "browser tests (Playwright, chromium)"
 scripts/e2e.sh

@@ -32,14 +32,14 @@ pub const LANG_COOKIE: &str = "lore_lang";
 use crate::components::{Footer, Header};
 use crate::i18n::I18nContextProvider;
 use crate::pages::{
-    AccountPage, AdminAuditPage, AdminPage, AdminUsersPage, CatalogPage, ConfirmEmailPage,
-    CoursePage, HomePage, LessonPage, LoginPage, NotFound, RegisterPage, ResetPasswordPage,
-    SearchPage, StudioCoursePage, StudioLessonPage, StudioPage,
+    AccountRoute, AdminAuditRoute, AdminRoute, AdminUsersRoute, CatalogPage, ConfirmEmailRoute,
+    CoursePage, HomePage, LessonPage, LoginRoute, NotFound, RegisterRoute, ResetPasswordRoute,
+    SearchPage, StudioCourseRoute, StudioLessonRoute, StudioRoute,
 };
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title};
 use leptos_router::{
-    SsrMode,
+    Lazy, SsrMode,
     components::{Route, Router, Routes},
     path,
 };
@@ -91,21 +91,21 @@ pub fn App() -> impl IntoView {
                             ssr=SsrMode::Async
                         />
                         <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async/>
-                        <Route path=path!("/studio") view=StudioPage/>
-                        <Route path=path!("/studio/courses/:id") view=StudioCoursePage/>
-                        <Route path=path!("/studio/lessons/:id") view=StudioLessonPage/>
-                        <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
-                        <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async/>
-                        <Route path=path!("/reset-password") view=ResetPasswordPage ssr=SsrMode::Async/>
-                        <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
+                        <Route path=path!("/studio") view={Lazy::<StudioRoute>::new()}/>
+                        <Route path=path!("/studio/courses/:id") view={Lazy::<StudioCourseRoute>::new()}/>
+                        <Route path=path!("/studio/lessons/:id") view={Lazy::<StudioLessonRoute>::new()}/>
+                        <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/register") view={Lazy::<RegisterRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/reset-password") view={Lazy::<ResetPasswordRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/account") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async/>
                         <Route
                             path=path!("/account/confirm-email")
-                            view=ConfirmEmailPage
+                            view={Lazy::<ConfirmEmailRoute>::new()}
                             ssr=SsrMode::Async
                         />
-                        <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
-                        <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async/>
-                        <Route path=path!("/admin/audit") view=AdminAuditPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/users") view={Lazy::<AdminUsersRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/audit") view={Lazy::<AdminAuditRoute>::new()} ssr=SsrMode::Async/>
                     </Routes>
                 </main>
                 <Footer/>

@@ -43,6 +43,39 @@ async function becomeAuthor(page: Page, email: string) {
   await expect(become).toHaveCount(0);
 }
 
+/** Creates a course from the studio's home and waits for its editor to hydrate. */
+async function newCourse(page: Page, title: string) {
+  await page.goto("/studio");
+  await hydrated(page);
+  const create = page.getByTestId("new-course");
+  await create.locator('input[name="title"]').fill(title);
+  await create.locator('button[type="submit"]').click();
+  await expect(page).toHaveURL(/\/studio\/courses\/\d+$/);
+  await expect(page.getByTestId("course-title")).toHaveText(title);
+  await hydrated(page);
+}
+
+/**
+ * Signs up a new author (English interface) and creates a course holding one chapter with one
+ * lesson of `kind`; leaves the page on the course's editor.
+ */
+async function courseWithALesson(
+  page: Page,
+  baseURL: string,
+  names: { email: string; course: string; chapter: string; lesson: string; kind: string },
+) {
+  await page.context().addCookies([{ name: "lore_lang", value: "en", url: baseURL }]);
+  await becomeAuthor(page, `${names.email}-${Date.now()}@example.com`);
+  await newCourse(page, names.course);
+  await page.locator("#new-chapter").fill(names.chapter);
+  await page.getByTestId("add-chapter").locator('button[type="submit"]').click();
+  const form = page.getByTestId("chapter").getByTestId("add-lesson");
+  await form.locator('input[type="text"]').fill(names.lesson);
+  await form.locator("select").selectOption(names.kind);
+  await form.locator('button[type="submit"]').click();
+  await expect(page.getByTestId("lesson-title")).toHaveText([names.lesson]);
+}
+
 /**
  * Types `text` as an IME would: a composition of pinyin that becomes the characters. Halfway
  * through, the writer pauses longer than the autosave delay, as people do while choosing a
@@ -89,14 +122,7 @@ for (const t of LANGS) {
       await becomeAuthor(page, `studio-${t.lang}-${Date.now()}@example.com`);
 
       // A new course opens in its editor.
-      await page.goto("/studio");
-      await hydrated(page);
-      const create = page.getByTestId("new-course");
-      await create.locator('input[name="title"]').fill(t.course);
-      await create.locator('button[type="submit"]').click();
-      await expect(page).toHaveURL(/\/studio\/courses\/\d+$/);
-      await expect(page.getByTestId("course-title")).toHaveText(t.course);
-      await hydrated(page);
+      await newCourse(page, t.course);
 
       // A chapter with two lessons.
       await page.locator("#new-chapter").fill(t.chapter);
@@ -189,21 +215,13 @@ test.describe("resumable upload", () => {
   test.use({ allowedNetworkErrors: ["net::ERR_CONNECTION_RESET"] });
 
   test("a video lesson's file uploads with progress, resumes after a dropped connection, and is placed in the lesson", async ({ page, baseURL }) => {
-    await page.context().addCookies([{ name: "lore_lang", value: "en", url: baseURL! }]);
-    await becomeAuthor(page, `video-${Date.now()}@example.com`);
-    await page.goto("/studio");
-    await hydrated(page);
-    const create = page.getByTestId("new-course");
-    await create.locator('input[name="title"]').fill("Filming at home");
-    await create.locator('button[type="submit"]').click();
-    await expect(page).toHaveURL(/\/studio\/courses\/\d+$/);
-    await hydrated(page);
-    await page.locator("#new-chapter").fill("Gear");
-    await page.getByTestId("add-chapter").locator('button[type="submit"]').click();
-    const form = page.getByTestId("chapter").getByTestId("add-lesson");
-    await form.locator('input[type="text"]').fill("Cameras");
-    await form.locator("select").selectOption("video");
-    await form.locator('button[type="submit"]').click();
+    await courseWithALesson(page, baseURL!, {
+      email: "video",
+      course: "Filming at home",
+      chapter: "Gear",
+      lesson: "Cameras",
+      kind: "video",
+    });
     await page.getByTestId("lesson-title").first().click();
     await expect(page).toHaveURL(/\/studio\/lessons\/\d+$/);
     await expect(page.locator(".media-upload[data-mounted]")).toBeAttached();
@@ -251,14 +269,63 @@ test.describe("resumable upload", () => {
   });
 });
 
-test("learner pages do not load the editor's script", async ({ page }) => {
-  const scripts: string[] = [];
-  page.on("request", (request) => {
-    if (request.resourceType() === "script") scripts.push(request.url());
-  });
+test("learner pages load neither the editor's script nor the studio's, staff or account code", async ({ page }) => {
+  const fetched: string[] = [];
+  page.on("request", (request) => fetched.push(new URL(request.url()).pathname));
   await page.goto("/");
   await hydrated(page);
   await page.goto("/courses");
   await hydrated(page);
-  expect(scripts.filter((url) => url.includes("/studio/"))).toEqual([]);
+  expect(fetched.filter((path) => path.startsWith("/studio/"))).toEqual([]);
+  // Pages outside the catalogue come as WASM chunks of their own (app/src/pages/lazy.rs).
+  expect(fetched.filter((path) => path.includes("/pkg/split_"))).toEqual([]);
+
+  // Following a link into such a page fetches its chunk, and the page works.
+  await page.getByTestId("sign-in-link").click();
+  await expect(page).toHaveURL(/\/login$/);
+  const form = page.getByTestId("login-form");
+  await form.locator('input[name="email"]').fill("nobody@example.com");
+  await expect(form.locator('input[name="email"]')).toHaveValue("nobody@example.com");
+  expect(fetched.filter((path) => path.includes("/pkg/split___login_route"))).toHaveLength(1);
+  expect(fetched.filter((path) => path.includes("/pkg/split___studio"))).toEqual([]);
+});
+
+test("a course exported from the studio comes back through the import button as a new draft", async ({ page, baseURL }, testInfo) => {
+  await courseWithALesson(page, baseURL!, {
+    email: "archive",
+    course: "Bread at home",
+    chapter: "Sourdough",
+    lesson: "Feeding the starter",
+    kind: "text",
+  });
+
+  const download = page.waitForEvent("download");
+  await page.getByTestId("export-course").getByRole("link").click();
+  const archive = testInfo.outputPath("bread.zip");
+  await (await download).saveAs(archive);
+
+  // Something that is not an archive is refused with the reason, and nothing is created.
+  await page.goto("/studio");
+  await hydrated(page);
+  const upload = page.getByTestId("import-course");
+  await upload.locator('input[type="file"]').setInputFiles({
+    name: "notes.zip",
+    mimeType: "application/zip",
+    buffer: Buffer.from("just some notes"),
+  });
+  await upload.locator('button[type="submit"]').click();
+  await expect(page.getByTestId("import-error")).toContainText("not a Lore course archive");
+  await expect(page.getByTestId("studio-course")).toHaveCount(1);
+
+  await page.getByTestId("import-course").locator('input[type="file"]').setInputFiles(archive);
+  await page.getByTestId("import-course").locator('button[type="submit"]').click();
+  await expect(page).toHaveURL(/\/studio\/courses\/\d+\?imported=1$/);
+  await hydrated(page);
+  await expect(page.getByTestId("imported")).toBeVisible();
+  await expect(page.getByTestId("lesson-title")).toHaveText(["Feeding the starter"]);
+  await expect(page.getByTestId("slug")).toHaveValue("bread-at-home-2");
+
+  await page.goto("/studio");
+  await hydrated(page);
+  await expect(page.getByTestId("studio-course")).toHaveCount(2);
 });

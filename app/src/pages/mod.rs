@@ -6,6 +6,7 @@ mod catalog;
 mod confirm_email;
 mod course;
 mod home;
+mod lazy;
 mod lesson;
 mod login;
 mod not_found;
@@ -23,6 +24,10 @@ pub use catalog::CatalogPage;
 pub use confirm_email::ConfirmEmailPage;
 pub use course::CoursePage;
 pub use home::HomePage;
+pub use lazy::{
+    AccountRoute, AdminAuditRoute, AdminRoute, AdminUsersRoute, ConfirmEmailRoute, LoginRoute,
+    RegisterRoute, ResetPasswordRoute, StudioCourseRoute, StudioLessonRoute, StudioRoute,
+};
 pub use lesson::LessonPage;
 pub use login::LoginPage;
 pub use not_found::{NotFound, NotFoundContent};
