@@ -7,7 +7,7 @@ use leptos::prelude::document;
 
 /// Called by the generated JavaScript once the WASM module is loaded.
 ///
-/// Hydration first fetches the WASM chunk of a lazy route (the studio and admin pages, see
+/// Hydration first fetches the WASM chunk of a lazy route (the studio, staff and account pages, see
 /// `app::pages::lazy`), then walks the server's HTML: without the page's code it would have
 /// nothing to attach the page's handlers with.
 #[wasm_bindgen::prelude::wasm_bindgen]

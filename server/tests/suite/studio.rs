@@ -344,7 +344,6 @@ async fn upload_file(app: &TestApp, cookie: &str, query: &str, head: &[u8]) -> S
     answer["id"].to_string()
 }
 
-/// `call`'s answer as JSON, after checking it succeeded.
 /// Uploads the demo's 4-second MP4 as `author`'s video; its id and bytes.
 async fn upload_demo_clip(app: &TestApp, author: &str) -> (String, Vec<u8>) {
     let movie = std::fs::read(crate::support::demo_dir().join("media/clip.mp4")).unwrap();
@@ -356,6 +355,7 @@ async fn upload_demo_clip(app: &TestApp, author: &str) -> (String, Vec<u8>) {
     (clip, movie)
 }
 
+/// `call`'s answer as JSON, after checking it succeeded.
 pub(crate) async fn call_ok(
     app: &TestApp,
     name: &str,
