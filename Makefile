@@ -22,3 +22,5 @@ bench:
 	bench/autosave.sh
 	bench/upload.sh
 	bench/learner_bytes.sh
+	bench/fanout.sh
+	bench/sse.sh

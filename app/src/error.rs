@@ -67,6 +67,9 @@ pub enum AppError {
     /// The course is not in a state that allows this step.
     #[error("not now")]
     Transition(domain::authoring::TransitionError),
+    /// A review, publishing or listing step was refused.
+    #[error("review: {0}")]
+    Review(domain::review::ReviewProblem),
     /// The platform failed; try again later.
     #[error("service unavailable")]
     Unavailable,
@@ -150,6 +153,17 @@ impl AppError {
             }
             ServiceError::Transition(problem) => {
                 (StatusCode::CONFLICT, AppError::Transition(problem))
+            }
+            ServiceError::Review(problem) => {
+                use domain::review::ReviewProblem;
+                let status = match problem {
+                    ReviewProblem::OwnCourse => StatusCode::FORBIDDEN,
+                    ReviewProblem::Reason(_) => StatusCode::BAD_REQUEST,
+                    ReviewProblem::Claimed(_)
+                    | ReviewProblem::Decided
+                    | ReviewProblem::Listing(_) => StatusCode::CONFLICT,
+                };
+                (status, AppError::Review(problem))
             }
             ServiceError::Unavailable(source) => {
                 tracing::error!(error = %services::cause_chain(&source), "service unavailable");

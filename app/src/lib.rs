@@ -33,8 +33,9 @@ use crate::components::{Footer, Header};
 use crate::i18n::I18nContextProvider;
 use crate::pages::{
     AccountRoute, AdminAuditRoute, AdminRoute, AdminUsersRoute, CatalogPage, ConfirmEmailRoute,
-    CoursePage, HomePage, LessonPage, LoginRoute, NotFound, RegisterRoute, ResetPasswordRoute,
-    SearchPage, StudioCourseRoute, StudioLessonRoute, StudioRoute,
+    CoursePage, HomePage, LessonPage, LoginRoute, NotFound, NotificationsRoute, RegisterRoute,
+    ResetPasswordRoute, ReviewQueueRoute, ReviewRevisionRoute, SearchPage, StudioCourseRoute,
+    StudioLessonRoute, StudioRoute,
 };
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title};
@@ -106,6 +107,13 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/admin/users") view={Lazy::<AdminUsersRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/admin/audit") view={Lazy::<AdminAuditRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/review") view={Lazy::<ReviewQueueRoute>::new()} ssr=SsrMode::Async/>
+                        <Route
+                            path=path!("/review/:course/:number")
+                            view={Lazy::<ReviewRevisionRoute>::new()}
+                            ssr=SsrMode::Async
+                        />
+                        <Route path=path!("/notifications") view={Lazy::<NotificationsRoute>::new()} ssr=SsrMode::Async/>
                     </Routes>
                 </main>
                 <Footer/>

@@ -8,9 +8,11 @@
 //!
 //!   cargo run --profile server-release -p bench --bin store-queries
 
-use anyhow::Context;
+mod throwaway;
+
 use domain::{CourseStatus, Currency, Email, Lang, LessonKind, LocalizedText, Money, Role, Slug};
 use sqlx::{Connection, Executor};
+
 use std::time::Instant;
 use store::{
     AuditFilter, CourseFilter, NewCategory, NewChapter, NewCourse, NewLesson, NewUser, Store,
@@ -27,24 +29,10 @@ async fn main() -> anyhow::Result<()> {
     let sqlite_url = format!("sqlite://{}", dir.path().join("bench.db").display());
     let mut results = vec![("sqlite", run(&sqlite_url).await?)];
 
-    let admin_url = std::env::var("BENCH_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned());
-    match sqlx::PgConnection::connect(&admin_url).await {
-        Ok(mut admin) => {
-            let name = format!("lore_bench_{}", std::process::id());
-            admin
-                .execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-                .await?;
-            let url = format!("{}/{name}", admin_url.rsplit_once('/').context("url")?.0);
-            let outcome = run(&url).await;
-            admin
-                .execute(sqlx::AssertSqlSafe(format!(
-                    "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-                )))
-                .await?;
-            results.push(("postgres", outcome?));
-        }
-        Err(err) => eprintln!("PostgreSQL unreachable at {admin_url} ({err}); SQLite only"),
+    if let Some(figures) =
+        throwaway::on_postgres("lore_bench", |url| async move { run(&url).await }).await?
+    {
+        results.push(("postgres", figures));
     }
 
     let json: Vec<String> = results

@@ -1,5 +1,6 @@
 import { test, expect, hydrated } from "./fixtures";
-import type { Browser, BrowserContext, Page } from "@playwright/test";
+import { signIn } from "./authoring";
+import type { Browser, BrowserContext } from "@playwright/test";
 
 const PASSWORD = "a long and unusual passphrase";
 const NEW_PASSWORD = "another unusual passphrase";
@@ -13,15 +14,6 @@ async function newContext(browser: Browser, lang: string, baseURL: string): Prom
   const context = await browser.newContext();
   await context.addCookies([{ name: "lore_lang", value: lang, url: baseURL }]);
   return context;
-}
-
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto("/login");
-  await hydrated(page);
-  const form = page.getByTestId("login-form");
-  await form.locator('input[name="email"]').fill(email);
-  await form.locator('input[name="password"]').fill(password);
-  await form.locator('button[type="submit"]').click();
 }
 
 for (const { lang, wrong, changed } of LANGS) {

@@ -1,7 +1,7 @@
 import { test, expect, hydrated } from "./fixtures";
+import { becomeAuthor, courseWithALesson, newCourse } from "./authoring";
 import type { Page } from "@playwright/test";
 
-const PASSWORD = "a long and unusual passphrase";
 /** A 2×2 PNG, pasted into the editor as a picture. */
 const PNG_BASE64 = "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEUlEQVR4nGP4z8AARAxg8j8AG/ID/fPnS7EAAAAASUVORK5CYII=";
 
@@ -25,56 +25,6 @@ const LANGS = [
     inReview: "审核中",
   },
 ] as const;
-
-async function becomeAuthor(page: Page, email: string) {
-  await page.goto("/register");
-  await hydrated(page);
-  const form = page.getByTestId("register-form");
-  await form.locator('input[name="email"]').fill(email);
-  await form.locator('input[name="display_name"]').fill("Writer");
-  await form.locator('input[name="password"]').fill(PASSWORD);
-  await form.locator('button[type="submit"]').click();
-  await expect(page.getByTestId("account-link")).toBeVisible();
-  await page.goto("/account");
-  await hydrated(page);
-  const become = page.getByTestId("become-author");
-  await become.locator('input[name="accept_terms"]').check();
-  await become.locator('button[type="submit"]').click();
-  await expect(become).toHaveCount(0);
-}
-
-/** Creates a course from the studio's home and waits for its editor to hydrate. */
-async function newCourse(page: Page, title: string) {
-  await page.goto("/studio");
-  await hydrated(page);
-  const create = page.getByTestId("new-course");
-  await create.locator('input[name="title"]').fill(title);
-  await create.locator('button[type="submit"]').click();
-  await expect(page).toHaveURL(/\/studio\/courses\/\d+$/);
-  await expect(page.getByTestId("course-title")).toHaveText(title);
-  await hydrated(page);
-}
-
-/**
- * Signs up a new author (English interface) and creates a course holding one chapter with one
- * lesson of `kind`; leaves the page on the course's editor.
- */
-async function courseWithALesson(
-  page: Page,
-  baseURL: string,
-  names: { email: string; course: string; chapter: string; lesson: string; kind: string },
-) {
-  await page.context().addCookies([{ name: "lore_lang", value: "en", url: baseURL }]);
-  await becomeAuthor(page, `${names.email}-${Date.now()}@example.com`);
-  await newCourse(page, names.course);
-  await page.locator("#new-chapter").fill(names.chapter);
-  await page.getByTestId("add-chapter").locator('button[type="submit"]').click();
-  const form = page.getByTestId("chapter").getByTestId("add-lesson");
-  await form.locator('input[type="text"]').fill(names.lesson);
-  await form.locator("select").selectOption(names.kind);
-  await form.locator('button[type="submit"]').click();
-  await expect(page.getByTestId("lesson-title")).toHaveText([names.lesson]);
-}
 
 /**
  * Types `text` as an IME would: a composition of pinyin that becomes the characters. Halfway

@@ -14,6 +14,7 @@ mod health;
 pub mod mailer;
 mod media;
 mod metrics;
+mod notifications;
 mod security;
 mod serve;
 pub mod startup;

@@ -1,8 +1,10 @@
 //! The outbox sender: delivers queued mails by SMTP, or, with no SMTP server configured, writes them
 //! as `.eml` files for the development mail viewer.
 //!
-//! A mail is marked sent only after delivery succeeded, so a crash in between sends it again rather
-//! than losing it. Two nodes may both send one mail in that window; the outbox table is the record.
+//! A node takes a batch of due mails with one compare-and-set statement (a lease), so two nodes
+//! draining one outbox never send the same mail. A mail is marked sent only after delivery
+//! succeeded, so a node that dies mid-send leaves it to be sent again once its lease runs out
+//! rather than losing it.
 //!
 //! A failing mail never holds up the others: a failure puts it back with a doubling wait (30 s, 1 min,
 //! … up to an hour), the mails waiting longest go first, a few are sent at once, and each attempt has
@@ -21,6 +23,9 @@ use store::{OutboxMail, now_millis};
 
 /// A mail is retried this many times before it is left for an operator.
 const MAX_ATTEMPTS: i64 = 5;
+/// How long a node holds the mails it took before another node may take them: longer than a
+/// batch takes to send ([`ATTEMPT_TIMEOUT`] per mail, [`PARALLEL`] at once).
+const LEASE_MS: i64 = 10 * 60 * 1000;
 /// How often the outbox is checked.
 const POLL: Duration = Duration::from_secs(2);
 /// Mails taken from the outbox per check.
@@ -94,7 +99,7 @@ pub async fn deliver_pending(
     for _ in 0..MAX_ROUNDS {
         let due = services
             .store()
-            .due_mail(now_millis(), MAX_ATTEMPTS, BATCH)
+            .claim_due_mail(now_millis(), LEASE_MS, MAX_ATTEMPTS, BATCH)
             .await?;
         let full = due.len() == usize::try_from(BATCH).unwrap_or(usize::MAX);
         send_all(services, delivery, from, due).await?;

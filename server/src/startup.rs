@@ -4,7 +4,7 @@ use crate::auth::{SessionLayerState, session_layer};
 use crate::config::{Connections, Environment, Settings};
 use crate::mailer::{self, Delivery};
 use crate::security::{self, SecurityPolicy};
-use crate::{course_archive, covers, dev_mail, health, media, metrics, uploads};
+use crate::{course_archive, covers, dev_mail, health, media, metrics, notifications, uploads};
 use anyhow::Context;
 use app::auth::SessionCookie;
 use app::{App, shell};
@@ -142,6 +142,27 @@ impl Application {
         ));
         let services = self.services.clone();
         let follower = tokio::spawn(async move { services.follow_changes().await });
+        let jobs = [
+            tokio::spawn({
+                let services = self.services.clone();
+                async move { services.run_bell().await }
+            }),
+            tokio::spawn({
+                let services = self.services.clone();
+                async move { services.run_fanouts().await }
+            }),
+            tokio::spawn({
+                let services = self.services.clone();
+                async move { services.run_digests().await }
+            }),
+        ];
+        // Live streams never end by themselves: close them when shutdown begins, so open
+        // connections can finish.
+        let bell = self.services.clone();
+        let shutdown = async move {
+            shutdown.await;
+            bell.bell().close();
+        };
         let metrics = self.metrics.map(|(listener, router)| {
             tracing::info!(address = ?listener.local_addr().ok(), "metrics are served");
             tokio::spawn(async move { axum::serve(listener, router).await })
@@ -150,6 +171,9 @@ impl Application {
             crate::serve::serve(self.listener, self.router, self.connections, shutdown).await;
         sender.abort();
         follower.abort();
+        for job in jobs {
+            job.abort();
+        }
         if let Some(metrics) = metrics {
             metrics.abort();
         }
@@ -236,6 +260,11 @@ fn router(settings: &Settings, services: Services, metrics: Arc<metrics::Metrics
     let mut system = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/notifications/stream", get(notifications::stream))
+        .route(
+            "/notifications/unsubscribe",
+            get(notifications::unsubscribe),
+        )
         .with_state(services.clone());
     if settings.dev_mail {
         let mail_dir = mailer::mail_dir(&settings.data_dir);

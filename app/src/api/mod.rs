@@ -6,6 +6,8 @@ mod catalog;
 mod course;
 mod home;
 mod lesson;
+pub mod notifications;
+pub mod review;
 mod search;
 mod studio;
 pub mod types;
@@ -16,8 +18,8 @@ pub use home::home;
 pub use lesson::lesson;
 pub use search::search;
 pub(crate) use studio::{
-    StructureEdit, StudioCreateCourse, StudioLessonDetails, StudioLessonFiles, StudioPublish,
-    StudioSaveSettings, StudioStructure, StudioSubmit,
+    StructureEdit, StudioCreateCourse, StudioLessonDetails, StudioLessonFiles, StudioSaveSettings,
+    StudioStructure, StudioSubmit,
 };
 pub use studio::{
     studio_course, studio_create_course, studio_home, studio_lesson, studio_lesson_details,

@@ -86,6 +86,10 @@ pub async fn studio_course(course: CourseId) -> Result<CourseEditorView, AppErro
         .categories()
         .await
         .map_err(AppError::from_service)?;
+    let unpublished_reason = services
+        .unpublished_reason(&me, course)
+        .await
+        .map_err(AppError::from_service)?;
     Ok(CourseEditorView {
         id: course,
         form: SettingsForm::from_settings(&draft.settings),
@@ -104,7 +108,8 @@ pub async fn studio_course(course: CourseId) -> Result<CourseEditorView, AppErro
             })
             .collect(),
         categories,
-        can_publish: domain::permissions::can_publish_revision(Some(&me.actor)),
+        can_review: domain::review::can_review(Some(&me.actor), draft.author),
+        unpublished_reason,
         cover: draft.settings.cover,
     })
 }
@@ -263,7 +268,8 @@ pub async fn studio_submit(course: CourseId) -> Result<i64, AppError> {
         .map_err(AppError::from_service)
 }
 
-/// Publishes the revision waiting for review (admins, until the review queue).
+/// Approves and publishes the revision waiting for review (reviewers and admins, not on their
+/// own courses): the review page's approval, for clients that need no page.
 #[server(endpoint = "studio_publish")]
 pub async fn studio_publish(course: CourseId, number: i64) -> Result<(), AppError> {
     let me = crate::auth::require_session()?;

@@ -12,6 +12,8 @@ pub struct Me {
     pub display_name: String,
     /// Their role.
     pub role: Role,
+    /// Their unread notifications.
+    pub unread: i64,
 }
 
 /// The account page's profile section.
@@ -163,8 +165,10 @@ pub struct CourseEditorView {
     pub revisions: Vec<RevisionView>,
     /// Every category, in menu order.
     pub categories: Vec<domain::Category>,
-    /// Whether the reader may publish a waiting revision (admins, until the review queue).
-    pub can_publish: bool,
+    /// Whether the reader may review this course's waiting revision.
+    pub can_review: bool,
+    /// Why an admin took the course off the catalog (sanitised HTML), if they did.
+    pub unpublished_reason: String,
     /// The draft's cover picture.
     pub cover: Option<domain::MediaId>,
 }
@@ -278,4 +282,93 @@ pub struct LessonSaved {
     /// Counts of what was stored.
     #[serde(flatten)]
     pub counts: BodyCounts,
+}
+
+/// A line of the review queue.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueItemView {
+    /// The course.
+    pub course: domain::CourseId,
+    /// The revision.
+    pub number: i64,
+    /// The revision's title.
+    pub title: String,
+    /// The author's name.
+    pub author: String,
+    /// When it was submitted, `YYYY-MM-DD HH:MM` UTC.
+    pub submitted: String,
+    /// An update to a live course (else a new course).
+    pub is_update: bool,
+    /// What it changes.
+    pub size: domain::diff::ChangeSize,
+    /// The reviewer holding it, if anyone.
+    pub claimed_by: Option<String>,
+    /// Whether that is the reader.
+    pub claimed_by_me: bool,
+    /// The reader wrote it (and so cannot review it).
+    pub own: bool,
+}
+
+/// The review queue.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewQueueView {
+    /// Oldest first.
+    pub items: Vec<QueueItemView>,
+    /// Whether the reader may take courses off the catalog.
+    pub can_unpublish: bool,
+}
+
+/// The review page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewPageView {
+    /// The course.
+    pub course: domain::CourseId,
+    /// The revision.
+    pub number: i64,
+    /// The author's name.
+    pub author: String,
+    /// When it was submitted.
+    pub submitted: String,
+    /// An update to a live course.
+    pub is_update: bool,
+    /// The reviewer holding it, if anyone.
+    pub claimed_by: Option<String>,
+    /// Whether that is the reader.
+    pub claimed_by_me: bool,
+    /// `approved` or `changes_requested`, once decided.
+    pub decision: Option<String>,
+    /// The reason given with requested changes (sanitised HTML).
+    pub reason: String,
+    /// What it changes against what is live.
+    pub diff: domain::diff::RevisionDiff,
+    /// The revision, whole.
+    pub revision: domain::revision::CourseSnapshot,
+}
+
+/// A notification in the list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotificationView {
+    /// Its id.
+    pub id: i64,
+    /// What happened.
+    pub notice: domain::notify::Notice,
+    /// Where it leads.
+    pub link: String,
+    /// When, `YYYY-MM-DD HH:MM` UTC.
+    pub at: String,
+    /// Whether it was read.
+    pub read: bool,
+}
+
+/// The notifications page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotificationsView {
+    /// Newest first.
+    pub items: Vec<NotificationView>,
+    /// The id to ask for the next page with.
+    pub next_before: Option<i64>,
+    /// Unread in all.
+    pub unread: i64,
+    /// How the reader hears of each kind.
+    pub prefs: Vec<(domain::notify::Kind, domain::notify::Delivery)>,
 }

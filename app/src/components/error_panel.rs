@@ -2,6 +2,7 @@ use crate::AppError;
 use crate::error::PasswordProblem;
 use crate::i18n::*;
 use domain::authoring::TransitionError;
+use domain::review::{ListingError, ReasonError, ReviewProblem};
 use leptos::prelude::*;
 
 /// The translated sentence for an error.
@@ -49,6 +50,25 @@ pub fn ErrorMessage(error: AppError) -> impl IntoView {
             t!(i18n, error_nothing_to_publish).into_any()
         }
         AppError::Transition(TransitionError::Empty) => t!(i18n, error_course_empty).into_any(),
+        AppError::Review(problem) => review_problem(problem).into_any(),
+    }
+}
+
+fn review_problem(problem: ReviewProblem) -> impl IntoView {
+    let i18n = use_i18n();
+    match problem {
+        ReviewProblem::OwnCourse => t!(i18n, error_own_course).into_any(),
+        ReviewProblem::Claimed(name) if name.is_empty() => {
+            t!(i18n, error_claimed_someone).into_any()
+        }
+        ReviewProblem::Claimed(name) => t!(i18n, error_claimed, name = name).into_any(),
+        ReviewProblem::Decided => t!(i18n, error_decided).into_any(),
+        ReviewProblem::Reason(ReasonError::Missing) => t!(i18n, error_reason_missing).into_any(),
+        ReviewProblem::Reason(ReasonError::TooLong) => t!(i18n, error_reason_long).into_any(),
+        ReviewProblem::Listing(ListingError::NotListed) => t!(i18n, error_not_listed).into_any(),
+        ReviewProblem::Listing(ListingError::NotUnpublished) => {
+            t!(i18n, error_not_unpublished).into_any()
+        }
     }
 }
 

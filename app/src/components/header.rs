@@ -1,4 +1,4 @@
-use crate::components::LangSwitch;
+use crate::components::{Bell, LangSwitch};
 use crate::i18n::*;
 use crate::session_state::{actions, current_user};
 use domain::permissions::{self, Actor};
@@ -50,9 +50,12 @@ fn UserMenu() -> impl IntoView {
                     Ok(Some(me)) => {
                         let actor = Actor { id: me.id, role: me.role };
                         let staff = permissions::can_open_admin(Some(&actor));
+                        let reviewer = permissions::can_review_courses(Some(&actor));
                         view! {
                             <div class="user-menu" data-testid="user-menu">
+                                {reviewer.then(|| view! { <a href="/review">{t!(i18n, nav_review)}</a> })}
                                 {staff.then(|| view! { <a href="/admin">{t!(i18n, nav_admin)}</a> })}
+                                <Bell unread=me.unread/>
                                 <a href="/account" data-testid="account-link">{me.display_name.clone()}</a>
                                 <ActionForm action=logout>
                                     <button type="submit" class="button button-quiet" data-testid="sign-out">

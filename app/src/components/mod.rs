@@ -1,5 +1,6 @@
 //! Pieces shared by several pages.
 
+mod bell;
 mod course_card;
 mod editor;
 mod error_panel;
@@ -8,6 +9,7 @@ mod forms;
 mod header;
 mod lang_switch;
 
+pub use bell::{Bell, NoticeText};
 pub use course_card::{CourseGrid, Price};
 pub use editor::{EditorTarget, RichEditor, Widget, mount_when_ready};
 pub use error_panel::{ErrorMessage, ErrorPanel};

@@ -1,5 +1,5 @@
 //! The pages a visitor does not need to browse the catalogue, as lazy routes: the studio, the staff
-//! area and the account pages. With `cargo leptos build --split` each one's code (the studio's
+//! area, the review queue, notifications and the account pages. With `cargo leptos build --split` each one's code (the studio's
 //! forms, the editor bridge, the admin tables, the account forms) is a WASM chunk of its own,
 //! fetched when the route is first shown, so a learner's first page does not download them.
 //! The server renders them like any other page; the browser loads the chunk before hydrating it
@@ -10,7 +10,8 @@ use leptos_router::{LazyRoute, lazy_route};
 
 use super::{
     AccountPage, AdminAuditPage, AdminPage, AdminUsersPage, ConfirmEmailPage, LoginPage,
-    RegisterPage, ResetPasswordPage, StudioCoursePage, StudioLessonPage, StudioPage,
+    NotificationsPage, RegisterPage, ResetPasswordPage, ReviewQueuePage, ReviewRevisionPage,
+    StudioCoursePage, StudioLessonPage, StudioPage,
 };
 
 /// Declares a lazy route that shows `$page`. The routes load no data of their own before the
@@ -56,4 +57,10 @@ lazy_page! {
     AccountRoute => AccountPage;
     /// `/account/confirm-email`.
     ConfirmEmailRoute => ConfirmEmailPage;
+    /// `/review`.
+    ReviewQueueRoute => ReviewQueuePage;
+    /// `/review/:course/:number`.
+    ReviewRevisionRoute => ReviewRevisionPage;
+    /// `/notifications`.
+    NotificationsRoute => NotificationsPage;
 }

@@ -10,8 +10,10 @@ mod lazy;
 mod lesson;
 mod login;
 mod not_found;
+mod notifications;
 mod register;
 mod reset_password;
+mod review;
 mod search;
 mod sign_in_prompt;
 mod studio;
@@ -26,13 +28,16 @@ pub use course::CoursePage;
 pub use home::HomePage;
 pub use lazy::{
     AccountRoute, AdminAuditRoute, AdminRoute, AdminUsersRoute, ConfirmEmailRoute, LoginRoute,
-    RegisterRoute, ResetPasswordRoute, StudioCourseRoute, StudioLessonRoute, StudioRoute,
+    NotificationsRoute, RegisterRoute, ResetPasswordRoute, ReviewQueueRoute, ReviewRevisionRoute,
+    StudioCourseRoute, StudioLessonRoute, StudioRoute,
 };
 pub use lesson::LessonPage;
 pub use login::LoginPage;
 pub use not_found::{NotFound, NotFoundContent};
+pub use notifications::NotificationsPage;
 pub use register::RegisterPage;
 pub use reset_password::ResetPasswordPage;
+pub use review::{ReviewQueuePage, ReviewRevisionPage};
 pub use search::SearchPage;
 pub use sign_in_prompt::SignInPrompt;
 pub use studio::StudioPage;

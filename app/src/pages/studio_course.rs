@@ -2,9 +2,7 @@
 
 use crate::AppError;
 use crate::api::types::{ChapterView, CourseEditorView, LessonItemView, RevisionView};
-use crate::api::{
-    StructureEdit, StudioPublish, StudioSaveSettings, StudioStructure, StudioSubmit, studio_course,
-};
+use crate::api::{StructureEdit, StudioSaveSettings, StudioStructure, StudioSubmit, studio_course};
 use crate::components::{ActionError, EditorTarget, ErrorPanel, RichEditor};
 use crate::i18n::*;
 use crate::locale::lang_of;
@@ -72,7 +70,8 @@ fn CourseEditor(
         outline,
         revisions,
         categories,
-        can_publish,
+        can_review,
+        unpublished_reason,
         cover,
     } = course;
     let live = live_slug.map(|slug| {
@@ -89,7 +88,7 @@ fn CourseEditor(
         <SettingsPanel course=id form version categories/>
         <CoverPanel course=id cover/>
         <StructurePanel course=id outline/>
-        <RevisionsPanel course=id state revisions can_publish on_change/>
+        <RevisionsPanel course=id state revisions can_review unpublished_reason on_change/>
     }
     .into_any()
 }
@@ -760,26 +759,29 @@ fn RevisionsPanel(
     course: CourseId,
     state: ReviewState,
     revisions: Vec<RevisionView>,
-    can_publish: bool,
+    can_review: bool,
+    unpublished_reason: String,
     on_change: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let submit = ServerAction::<StudioSubmit>::new();
-    let publish = ServerAction::<StudioPublish>::new();
     Effect::new(move |_| {
-        if matches!(submit.value().get(), Some(Ok(_)))
-            || matches!(publish.value().get(), Some(Ok(())))
-        {
+        if matches!(submit.value().get(), Some(Ok(_))) {
             on_change();
         }
     });
     let submit_result = Signal::derive(move || submit.value().get().map(|r| r.map(drop)));
-    let publish_result = Signal::derive(move || publish.value().get());
     let empty = revisions.is_empty();
     view! {
         <section class="panel" aria-labelledby="revisions-heading">
             <h2 id="revisions-heading">{t!(i18n, studio_revisions)}</h2>
             <p class="muted">{t!(i18n, studio_revisions_hint)}</p>
+            {(!unpublished_reason.is_empty()).then(|| view! {
+                <div class="reason" data-testid="unpublished-reason">
+                    <strong>{t!(i18n, studio_unpublished)}</strong>
+                    <div class="prose" inner_html=unpublished_reason></div>
+                </div>
+            })}
             {(state != ReviewState::InReview).then(|| view! {
                 <ActionForm action=submit attr:class="inline-form" attr:data-testid="submit-review">
                     <input type="hidden" name="course" value=course.get().to_string()/>
@@ -802,18 +804,15 @@ fn RevisionsPanel(
                                 Some(_) => t!(i18n, decision_changes).into_any(),
                             }}</span>
                             {(!r.reason.is_empty()).then(|| view! { <div class="reason prose" inner_html=r.reason.clone()></div> })}
-                            {(waiting && can_publish).then(|| view! {
-                                <ActionForm action=publish attr:class="inline-form">
-                                    <input type="hidden" name="course" value=course.get().to_string()/>
-                                    <input type="hidden" name="number" value=number.to_string()/>
-                                    <button type="submit" class="button" data-testid="publish">{t!(i18n, studio_publish)}</button>
-                                </ActionForm>
+                            {(waiting && can_review).then(|| view! {
+                                <a class="button" href=format!("/review/{}/{number}", course.get()) data-testid="open-review">
+                                    {t!(i18n, studio_review_link)}
+                                </a>
                             })}
                         </li>
                     }
                 }).collect_view()}
             </ul>
-            <ActionError result=publish_result/>
         </section>
         <section class="panel" data-testid="export-course">
             <h2>{t!(i18n, studio_export)}</h2>

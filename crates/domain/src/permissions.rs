@@ -33,12 +33,6 @@ pub fn can_review_courses(actor: Option<&Actor>) -> bool {
     matches!(actor, Some(a) if matches!(a.role, Role::Reviewer | Role::Admin))
 }
 
-/// Publishing a submitted revision so learners see it: admins only, until the review queue lets
-/// reviewers decide.
-pub fn can_publish_revision(actor: Option<&Actor>) -> bool {
-    matches!(actor, Some(a) if a.role == Role::Admin)
-}
-
 /// The staff area (`/admin`): reviewers and admins.
 pub fn can_open_admin(actor: Option<&Actor>) -> bool {
     can_review_courses(actor)
@@ -85,24 +79,21 @@ mod tests {
     #[test]
     fn the_written_table() {
         // role: studio, edit own course, edit other's course, review, admin area, manage users,
-        // become author, publish a revision
+        // become author
         let expected = [
             (
                 Role::Learner,
-                [false, false, false, false, false, false, true, false],
+                [false, false, false, false, false, false, true],
             ),
             (
                 Role::Author,
-                [true, true, false, false, false, false, false, false],
+                [true, true, false, false, false, false, false],
             ),
             (
                 Role::Reviewer,
-                [false, false, false, true, true, false, false, false],
+                [false, false, false, true, true, false, false],
             ),
-            (
-                Role::Admin,
-                [true, true, true, true, true, true, false, true],
-            ),
+            (Role::Admin, [true, true, true, true, true, true, false]),
         ];
         for (role, row) in expected {
             let me = actor(1, role);
@@ -115,7 +106,6 @@ mod tests {
                 can_open_admin(a),
                 can_manage_users(a),
                 can_become_author(a),
-                can_publish_revision(a),
             ];
             assert_eq!(got, row, "{role:?}");
         }
@@ -125,7 +115,6 @@ mod tests {
         assert!(!can_review_courses(anonymous));
         assert!(!can_manage_users(anonymous));
         assert!(!can_become_author(anonymous));
-        assert!(!can_publish_revision(anonymous));
         assert!(!can_set_role(anonymous, UserId::new(1), Role::Admin));
         assert!(!can_disable_user(anonymous, UserId::new(1)));
     }

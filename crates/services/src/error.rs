@@ -76,6 +76,9 @@ pub enum ServiceError {
     /// The course is not in a state that allows this step.
     #[error("not now: {0}")]
     Transition(domain::authoring::TransitionError),
+    /// A review, publishing or listing step was refused.
+    #[error("review: {0}")]
+    Review(domain::review::ReviewProblem),
     /// The platform failed; not the user's fault.
     #[error("store unavailable")]
     Unavailable(#[source] StoreError),

@@ -15,6 +15,8 @@ pub mod demo;
 mod error;
 pub mod mail;
 pub mod media;
+pub mod notifications;
+mod review;
 mod secrets;
 mod session_cache;
 pub mod studio;
@@ -24,6 +26,8 @@ pub mod uploads;
 pub use accounts::{Client, CurrentSession, SignedIn};
 pub use admin::{NewAdmin, create_admin};
 pub use error::{ServiceError, cause_chain};
+pub use notifications::NotificationsPage;
+pub use review::{QueueItem, ReviewPage};
 pub use store::AuditFilter;
 
 use ::media::MediaStore;
@@ -41,6 +45,7 @@ pub struct Services {
     signer: Arc<tokio::sync::OnceCell<media::Signer>>,
     /// Checks and resizes uploaded pictures under one memory budget.
     images: images::ImagePipeline,
+    bell: Arc<notifications::Bell>,
 }
 
 impl Services {
@@ -54,6 +59,7 @@ impl Services {
             sessions: Arc::default(),
             signer: Arc::default(),
             images: images::ImagePipeline::default(),
+            bell: Arc::default(),
         }
     }
 

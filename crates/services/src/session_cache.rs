@@ -118,7 +118,11 @@ impl crate::Services {
                         match listener.next().await {
                             Ok(Heard::Change(Change::User(user))) => self.sessions.evict_user(user),
                             Ok(Heard::Change(Change::Session(hash))) => self.sessions.evict(&hash),
-                            Ok(Heard::MaybeMissed) => self.sessions.clear(),
+                            Ok(Heard::Change(Change::Notifications)) => self.bell().wake(),
+                            Ok(Heard::MaybeMissed) => {
+                                self.sessions.clear();
+                                self.bell().wake();
+                            }
                             Err(err) => {
                                 tracing::warn!(error = %crate::cause_chain(&err), "lost the change subscription");
                                 break;

@@ -11,8 +11,7 @@ use domain::authoring::{
     self, CourseSettings, Field, FieldError, FieldProblem, FileEdit, SettingsForm, suggest_slug,
     unique_slug,
 };
-use domain::permissions::{can_edit_course, can_open_studio, can_publish_revision};
-use domain::revision::CourseSnapshot;
+use domain::permissions::{can_edit_course, can_open_studio};
 use domain::{ChapterId, CourseId, LessonId, LessonKind, MediaId, Slug, UserId};
 use store::{
     CourseDraft, DraftChapter, DraftLesson, MediaRecord, NewLesson, RevisionSummary, StudioCourse,
@@ -506,8 +505,8 @@ impl Services {
         Ok(number)
     }
 
-    /// Publishes the revision waiting for review (admins, until the review queue of the next
-    /// issue): learners see it at once, lesson ids and so their progress kept.
+    /// Approves the revision waiting for review, so learners see it at once (the review page's
+    /// approval, for callers that have no reason to give).
     pub async fn publish_revision(
         &self,
         me: &CurrentSession,
@@ -515,40 +514,25 @@ impl Services {
         number: i64,
         client: &Client,
     ) -> Result<(), ServiceError> {
-        if !can_publish_revision(Some(&me.actor)) {
-            return Err(ServiceError::Forbidden);
-        }
-        let draft = self
-            .store()
-            .course_draft(course)
-            .await?
-            .ok_or(ServiceError::NotFound)?;
-        let mut tx = self.store().begin().await?;
-        let (json, undecided) = tx
-            .revision_snapshot(course, number)
-            .await?
-            .ok_or(ServiceError::NotFound)?;
-        if !undecided {
-            return Err(ServiceError::Transition(
-                authoring::TransitionError::NothingToPublish,
-            ));
-        }
-        authoring::publish(draft.state).map_err(ServiceError::Transition)?;
-        let snapshot =
-            CourseSnapshot::from_json(&json).map_err(|_| ServiceError::Invalid("revision"))?;
-        tx.publish_revision(course, number, &snapshot, me.actor.id, now_millis())
-            .await?;
-        audit(
-            &mut tx,
-            "course_published",
-            Some(me.actor.id),
-            Some(draft.author),
+        self.decide_review(
+            me,
+            course,
+            number,
+            domain::review::Decision::Approve,
+            "",
             client,
-            &format!("{course} r{number}"),
         )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        .await
+    }
+
+    /// Why an admin took the course off the catalog (empty if they did not).
+    pub async fn unpublished_reason(
+        &self,
+        me: &CurrentSession,
+        course: CourseId,
+    ) -> Result<String, ServiceError> {
+        self.course_draft(me, course).await?;
+        Ok(self.store().unpublished_reason(course).await?)
     }
 
     /// A course's revision history.

@@ -1156,9 +1156,11 @@ impl Tx {
         Ok(row.map(|(snapshot, decision)| (snapshot, decision.is_none())))
     }
 
-    /// Makes revision `number` (whose content is `snapshot`) what learners see: the course row,
-    /// its chapters, lessons and files are replaced by the snapshot's, ids kept, and the revision
-    /// is marked approved.
+    /// Makes revision `number` (whose content is `snapshot`) what learners see, if it is still
+    /// undecided (false, and nothing written, if another decision came first): the course row
+    /// takes the snapshot's settings, chapters and lessons are updated in place by id (so whatever
+    /// refers to a lesson that stays, learners' progress among it, stays), those not in the
+    /// snapshot are deleted, and the revision is marked approved.
     pub async fn publish_revision(
         &mut self,
         course: CourseId,
@@ -1166,8 +1168,24 @@ impl Tx {
         snapshot: &CourseSnapshot,
         by: UserId,
         now: i64,
-    ) -> Result<(), StoreError> {
+    ) -> Result<bool, StoreError> {
         let s = &snapshot.settings;
+        let decided = on!(TxInner, &mut self.inner, |tx| {
+            sqlx::query(
+                "UPDATE course_revisions SET decision = 'approved', decided_by = $3, \
+                 decided_at = $4 WHERE course_id = $1 AND number = $2 AND decision IS NULL",
+            )
+            .bind(course.get())
+            .bind(number)
+            .bind(by.get())
+            .bind(now)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected()
+        });
+        if decided != 1 {
+            return Ok(false);
+        }
         on!(TxInner, &mut self.inner, |tx| {
             bind_settings!(
                 sqlx::query(
@@ -1175,7 +1193,8 @@ impl Tx {
                      description = $5, language = $6, level = $7, tags = $8, outcomes = $9, \
                      price_minor = $10, currency = $11, refund_days = $12, cover_media_id = $13, \
                      status = 'published', review_state = 'published', live_revision = $15, \
-                     published_at = coalesce(published_at, $16), updated_at = $16 WHERE id = $14",
+                     unpublished_reason = '', published_at = coalesce(published_at, $16), \
+                     updated_at = $16 WHERE id = $14",
                 ),
                 s
             )
@@ -1184,25 +1203,26 @@ impl Tx {
             .bind(now)
             .execute(&mut **tx)
             .await?;
-            sqlx::query("DELETE FROM chapters WHERE course_id = $1")
-                .bind(course.get())
-                .execute(&mut **tx)
-                .await?;
-            sqlx::query(
-                "UPDATE course_revisions SET decision = 'approved', decided_by = $3, \
-                 decided_at = $4 WHERE course_id = $1 AND number = $2",
-            )
-            .bind(course.get())
-            .bind(number)
-            .bind(by.get())
-            .bind(now)
-            .execute(&mut **tx)
-            .await?;
+            // Every live row is set aside (negative position) and taken back by the upserts
+            // below; what is still set aside afterwards is not in the revision.
+            for statement in [
+                "DELETE FROM lesson_files WHERE lesson_id IN \
+                 (SELECT id FROM lessons WHERE course_id = $1)",
+                "UPDATE chapters SET position = -position WHERE course_id = $1",
+                "UPDATE lessons SET position = -position WHERE course_id = $1",
+            ] {
+                sqlx::query(statement)
+                    .bind(course.get())
+                    .execute(&mut **tx)
+                    .await?;
+            }
         });
         for (chapter_position, chapter) in (1i64..).zip(&snapshot.chapters) {
             on!(TxInner, &mut self.inner, |tx| {
                 sqlx::query(
-                    "INSERT INTO chapters (id, course_id, position, title) VALUES ($1, $2, $3, $4)",
+                    "INSERT INTO chapters (id, course_id, position, title) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (id) DO UPDATE SET position = excluded.position, \
+                     title = excluded.title",
                 )
                 .bind(chapter.id.get())
                 .bind(course.get())
@@ -1212,14 +1232,25 @@ impl Tx {
                 .await?;
             });
             for (position, lesson) in (1i64..).zip(&chapter.lessons) {
-                self.insert_live_lesson(course, chapter.id, position, lesson)
+                self.upsert_live_lesson(course, chapter.id, position, lesson)
                     .await?;
             }
         }
-        Ok(())
+        on!(TxInner, &mut self.inner, |tx| {
+            for statement in [
+                "DELETE FROM lessons WHERE course_id = $1 AND position < 0",
+                "DELETE FROM chapters WHERE course_id = $1 AND position < 0",
+            ] {
+                sqlx::query(statement)
+                    .bind(course.get())
+                    .execute(&mut **tx)
+                    .await?;
+            }
+        });
+        Ok(true)
     }
 
-    async fn insert_live_lesson(
+    async fn upsert_live_lesson(
         &mut self,
         course: CourseId,
         chapter: ChapterId,
@@ -1230,7 +1261,12 @@ impl Tx {
             sqlx::query(
                 "INSERT INTO lessons (id, chapter_id, course_id, position, title, kind, \
                  is_preview, duration_seconds, body_html, body_text, media_id) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+                 ON CONFLICT (id) DO UPDATE SET chapter_id = excluded.chapter_id, \
+                 position = excluded.position, title = excluded.title, kind = excluded.kind, \
+                 is_preview = excluded.is_preview, duration_seconds = excluded.duration_seconds, \
+                 body_html = excluded.body_html, body_text = excluded.body_text, \
+                 media_id = excluded.media_id",
             )
             .bind(lesson.id.get())
             .bind(chapter.get())

@@ -266,14 +266,18 @@ impl Store {
     }
 
     /// A published course with its outline, or `None` if no published course has that slug.
+    /// Both are read from one snapshot of the database, so a revision published meanwhile shows
+    /// whole or not at all, never as its course row with the old outline.
     pub async fn published_course(&self, slug: &Slug) -> Result<Option<CourseDetail>, StoreError> {
-        let row: Option<DetailRow> = on!(Pool, &self.pool, |pool| {
+        let mut tx = self.snapshot().await?;
+        let row: Option<DetailRow> = on!(TxInner, &mut tx.inner, |tx| {
             sqlx::query_as(PUBLISHED_BY_SLUG)
                 .bind(slug.as_str())
-                .fetch_optional(pool)
+                .fetch_optional(&mut **tx)
                 .await?
         });
         let Some(row) = row else {
+            tx.rollback().await?;
             return Ok(None);
         };
         let category = Category::try_from(CategoryRow {
@@ -283,7 +287,8 @@ impl Store {
             name_zh: row.name_zh,
         })?;
         let card = CourseCard::try_from(row.card)?;
-        let chapters = self.outline(card.id).await?;
+        let chapters = tx.outline(card.id).await?;
+        tx.rollback().await?;
         Ok(Some(CourseDetail {
             card,
             author: UserId::new(row.author_id),
@@ -294,9 +299,11 @@ impl Store {
             chapters,
         }))
     }
+}
 
-    async fn outline(&self, course: CourseId) -> Result<Vec<ChapterOutline>, StoreError> {
-        let rows: Vec<OutlineRow> = on!(Pool, &self.pool, |pool| {
+impl Tx {
+    async fn outline(&mut self, course: CourseId) -> Result<Vec<ChapterOutline>, StoreError> {
+        let rows: Vec<OutlineRow> = on!(TxInner, &mut self.inner, |tx| {
             sqlx::query_as(
                 "SELECT ch.id AS chapter_id, ch.title AS chapter_title, l.id, l.title, l.kind, \
                  l.is_preview, l.duration_seconds \
@@ -304,7 +311,7 @@ impl Store {
                  WHERE ch.course_id = $1 ORDER BY ch.position, l.position",
             )
             .bind(course.get())
-            .fetch_all(pool)
+            .fetch_all(&mut **tx)
             .await?
         });
         let mut chapters: Vec<ChapterOutline> = Vec::new();

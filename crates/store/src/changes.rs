@@ -17,6 +17,8 @@ pub enum Change {
     User(UserId),
     /// One session ended (by its token hash, which is not a secret: the database holds it).
     Session(String),
+    /// Notifications were written: each node hands the new ones to the browsers connected to it.
+    Notifications,
 }
 
 impl Change {
@@ -24,6 +26,7 @@ impl Change {
         match self {
             Change::User(id) => format!("user:{id}"),
             Change::Session(hash) => format!("session:{hash}"),
+            Change::Notifications => "notifications:".to_owned(),
         }
     }
 
@@ -31,6 +34,7 @@ impl Change {
         match payload.split_once(':')? {
             ("user", id) => id.parse().ok().map(|id| Change::User(UserId::new(id))),
             ("session", hash) => Some(Change::Session(hash.to_owned())),
+            ("notifications", "") => Some(Change::Notifications),
             _ => None,
         }
     }
@@ -104,6 +108,7 @@ mod tests {
         for change in [
             Change::User(UserId::new(42)),
             Change::Session("ab12".into()),
+            Change::Notifications,
         ] {
             assert_eq!(Change::decode(&change.encode()), Some(change));
         }

@@ -45,6 +45,9 @@ pub(crate) use on;
 #[derive(Debug)]
 pub struct Tx {
     pub(crate) inner: TxInner,
+    /// This process's turn to write on SQLite, given back when the unit ends (declared after
+    /// `inner`, so it is released after the transaction).
+    pub(crate) _turn: Option<tokio::sync::OwnedSemaphorePermit>,
 }
 
 impl Tx {

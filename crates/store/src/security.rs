@@ -225,24 +225,31 @@ impl Store {
         Ok(count)
     }
 
-    /// Mails due at `now`: not yet sent, failed fewer than `max_attempts` times, and past their
-    /// back-off. Those waiting longest come first, so a mail that keeps failing (and so keeps being
-    /// put back) never stands in front of a new one.
-    pub async fn due_mail(
+    /// Takes the mails due at `now` for this node to send: not yet sent, failed fewer than
+    /// `max_attempts` times, past their back-off and not taken by another node in the last
+    /// `lease_ms`. Taking is one compare-and-set statement, so two nodes draining one outbox never
+    /// take the same mail; a node that dies mid-send leaves its mails to be taken again when the
+    /// lease runs out. Those waiting longest come first, so a mail that keeps failing (and so keeps
+    /// being put back) never stands in front of a new one.
+    pub async fn claim_due_mail(
         &self,
         now: i64,
+        lease_ms: i64,
         max_attempts: i64,
         limit: i64,
     ) -> Result<Vec<OutboxMail>, StoreError> {
         Ok(on!(Pool, &self.pool, |pool| {
             sqlx::query_as(
-                "SELECT id, to_address, subject, body_text, attempts FROM mail_outbox \
-                 WHERE sent_at IS NULL AND attempts < $1 AND next_attempt_at <= $2 \
-                 ORDER BY next_attempt_at, id LIMIT $3",
+                "UPDATE mail_outbox SET claimed_until = $4 WHERE claimed_until <= $2 AND id IN \
+                 (SELECT id FROM mail_outbox WHERE sent_at IS NULL AND attempts < $1 \
+                 AND next_attempt_at <= $2 AND claimed_until <= $2 \
+                 ORDER BY next_attempt_at, id LIMIT $3) \
+                 RETURNING id, to_address, subject, body_text, attempts",
             )
             .bind(max_attempts)
             .bind(now)
             .bind(limit)
+            .bind(now + lease_ms)
             .fetch_all(pool)
             .await?
         }))

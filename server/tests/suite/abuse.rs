@@ -811,7 +811,7 @@ async fn the_audit_log_pages_and_filters() {
 
 /// An aiosmtpd server on a free loopback port, printing what it receives; `None` when aiosmtpd is
 /// not installed and not required (outside `make test` and CI).
-async fn smtp_server() -> Option<(tokio::process::Child, u16)> {
+pub(crate) async fn smtp_server() -> Option<(tokio::process::Child, u16)> {
     let program = crate::support::test_tool("LORE_TEST_AIOSMTPD", "aiosmtpd")?;
     let port = crate::support::free_port();
     let child = tokio::process::Command::new(program)

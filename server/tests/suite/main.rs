@@ -7,6 +7,7 @@ mod archives;
 mod covers;
 mod http;
 mod media;
+mod notifications;
 mod security;
 mod studio;
 mod support;

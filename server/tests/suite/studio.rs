@@ -210,7 +210,7 @@ async fn only_the_author_and_admins_reach_a_course_through_any_studio_call() {
         }
     }
 
-    // The author submits; only an admin publishes.
+    // The author submits; a reviewer (or an admin) approves it, once.
     let submitted = app
         .call("studio_submit", Some(&owner), &[("course", &course)])
         .await;
@@ -219,7 +219,8 @@ async fn only_the_author_and_admins_reach_a_course_through_any_studio_call() {
     for (name, cookie) in &people {
         let expected = match *name {
             "anonymous" => 401,
-            "admin" => 200,
+            "reviewer" => 200,
+            "admin" => 409,
             _ => 403,
         };
         let published = app

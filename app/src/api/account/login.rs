@@ -17,6 +17,14 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
             .await
             .map_err(AppError::from_service)?;
     }
+    // The language they use now is the one later mail (digests) is written in. Only a
+    // preference: failing to note it must not fail a sign-in that has happened.
+    if let Err(err) = services
+        .remember_lang(signed_in.user, crate::auth::request_lang())
+        .await
+    {
+        tracing::warn!(error = %services::cause_chain(&err), "language not remembered");
+    }
     crate::auth::set_session_cookie(&signed_in.token);
     leptos_axum::redirect(&crate::auth::safe_next(next.as_deref()));
     Ok(())

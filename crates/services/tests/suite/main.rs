@@ -2,5 +2,6 @@
 //! the generic code the files share is compiled once.
 
 mod archives;
+mod review;
 mod studio;
 mod units_of_work;

@@ -42,7 +42,7 @@ async fn member(services: &Services, email: &str) -> CurrentSession {
 async fn mailed_token(db: &TestDb, to: &str) -> String {
     let mails = db
         .store
-        .due_mail(store::now_millis() + 1, 100, 1_000)
+        .claim_due_mail(store::now_millis() + 1, 0, 100, 1_000)
         .await
         .unwrap();
     let mail = mails.iter().rev().find(|m| m.to == to).expect("a mail");

@@ -228,20 +228,53 @@ async fn the_outbox_and_the_audit_log_record_in_order() {
         let ids = |mails: Vec<store::OutboxMail>| {
             mails.iter().map(|m| (m.id, m.attempts)).collect::<Vec<_>>()
         };
+        // A lease of 0 only looks: what it takes is free again at once.
         assert_eq!(
-            ids(db.store.due_mail(now, 5, 10).await.unwrap()),
+            ids(db.store.claim_due_mail(now, 0, 5, 10).await.unwrap()),
             vec![(b, 0)],
             "a failed mail waits out its back-off"
         );
         assert_eq!(
-            ids(db.store.due_mail(now + 60_000, 5, 10).await.unwrap()),
-            vec![(b, 0), (a, 1)],
+            ids(db
+                .store
+                .claim_due_mail(now + 60_000, 0, 5, 1)
+                .await
+                .unwrap()),
+            vec![(b, 0)],
             "then the one waiting longest goes first"
         );
         assert_eq!(
-            db.store.due_mail(now + 60_000, 1, 10).await.unwrap().len(),
+            db.store
+                .claim_due_mail(now + 60_000, 0, 1, 10)
+                .await
+                .unwrap()
+                .len(),
             1,
             "given up after max attempts"
+        );
+        let mut taken = ids(db
+            .store
+            .claim_due_mail(now + 60_000, 5_000, 5, 10)
+            .await
+            .unwrap());
+        taken.sort_unstable();
+        assert_eq!(taken, vec![(a, 1), (b, 0)], "a node takes both");
+        assert!(
+            db.store
+                .claim_due_mail(now + 60_000, 5_000, 5, 10)
+                .await
+                .unwrap()
+                .is_empty(),
+            "another node finds them taken"
+        );
+        assert_eq!(
+            db.store
+                .claim_due_mail(now + 65_000, 5_000, 5, 10)
+                .await
+                .unwrap()
+                .len(),
+            2,
+            "until the lease runs out"
         );
         assert!(write!(db.store, |tx| tx.mark_mail_sent(b).await).unwrap());
         assert!(
