@@ -46,11 +46,22 @@ async def post(name, fields, cookie=""):
     response = (await reader.read()).decode(errors="replace")
     writer.close()
     status = int(response.split(" ", 2)[1])
+    head, _, body = response.partition("\r\n\r\n")
     session = ""
-    for line in response.split("\r\n"):
+    for line in head.split("\r\n"):
         if line.lower().startswith("set-cookie: lore_session="):
             session = line.split("=", 1)[1].split(";", 1)[0]
-    return status, session, response.split("\r\n\r\n", 1)[-1]
+    if "transfer-encoding: chunked" in head.lower():
+        chunks, rest = [], body
+        while rest:
+            size, _, rest = rest.partition("\r\n")
+            size = int(size.strip() or "0", 16)
+            if size == 0:
+                break
+            chunks.append(rest[:size])
+            rest = rest[size + 2:]
+        body = "".join(chunks)
+    return status, session, body.strip()
 
 async def register(i, gate):
     async with gate:
