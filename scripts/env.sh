@@ -1,5 +1,6 @@
-# Sourced by the other scripts: puts the project's own tools first on PATH.
-export PATH="$PWD/tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+# Sourced by the other scripts: puts the project's own tools first on PATH (tools/bin: wrappers,
+# tools/node_modules/.bin: sass and binaryen from npm).
+export PATH="$PWD/tools/bin:$PWD/tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 # mold (Debian's, installed by setup.sh) links the many large test and server binaries several
 # times faster than the default linker. Same flags for the tests and the release build, so they
 # still share every artifact.

@@ -8,18 +8,22 @@
 
 pub mod access;
 pub mod authoring;
+pub mod browse;
 pub mod catalog;
 pub mod diff;
 pub mod display_name;
 pub mod email;
 pub mod ids;
 pub mod lang;
+pub mod learning;
 pub mod limits;
 pub mod media;
 pub mod money;
 pub mod notify;
 pub mod password;
 pub mod permissions;
+pub mod progress;
+pub mod rating;
 pub mod redirect;
 pub mod review;
 pub mod revision;

@@ -39,6 +39,13 @@ impl Currency {
         }
     }
 
+    /// Minor units in one major unit (fen per yuan, cents per dollar).
+    pub const fn minor_per_major(self) -> i64 {
+        match self {
+            Currency::Cny | Currency::Usd => 100,
+        }
+    }
+
     const fn symbol(self) -> &'static str {
         match self {
             Currency::Cny => "¥",
