@@ -11,9 +11,6 @@ use crate::authoring::Level;
 use crate::{Currency, Lang, Slug};
 use serde::{Deserialize, Serialize};
 
-/// How many cards a catalog page shows.
-pub const PAGE_SIZE: u32 = 20;
-
 /// Free, paid, or either.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum PriceKind {

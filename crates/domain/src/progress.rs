@@ -13,9 +13,6 @@ use serde::{Deserialize, Serialize};
 /// Played share of a video or audio lesson that counts as done: 90 %, in basis points.
 pub const PLAYED_TO_COMPLETE_BP: u64 = 9_000;
 
-/// How often the player reports its position while playing, in milliseconds.
-pub const REPORT_EVERY_MS: u64 = 5_000;
-
 /// Longest media Lore expects (24 h); a longer reported duration is a client's mistake.
 pub const MAX_MEDIA_MS: u64 = 24 * 3_600_000;
 
