@@ -24,3 +24,5 @@ bench:
 	bench/learner_bytes.sh
 	bench/fanout.sh
 	bench/sse.sh
+	bench/catalog.sh
+	bench/progress.sh

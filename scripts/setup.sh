@@ -65,7 +65,7 @@ fi
 npm run --silent --prefix frontend/editor build -- --log-level=warning
 
 if $want_test; then
-  if [ ! -d end2end/node_modules/@playwright/test ]; then
+  if [ ! -d end2end/node_modules/@playwright/test ] || [ ! -d end2end/node_modules/@axe-core/playwright ]; then
     step "installing Playwright (no browser download: Debian's chromium is used)"
     PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --prefix end2end --no-audit --no-fund
   fi

@@ -70,6 +70,9 @@ pub enum AppError {
     /// A review, publishing or listing step was refused.
     #[error("review: {0}")]
     Review(domain::review::ReviewProblem),
+    /// A learner's step (enrolling, reviewing, progress, following) was refused.
+    #[error("learning: {0}")]
+    Learning(domain::learning::LearningProblem),
     /// The platform failed; try again later.
     #[error("service unavailable")]
     Unavailable,
@@ -164,6 +167,29 @@ impl AppError {
                     | ReviewProblem::Listing(_) => StatusCode::CONFLICT,
                 };
                 (status, AppError::Review(problem))
+            }
+            ServiceError::Learning(problem) => {
+                use domain::learning::{EnrollError, LearningProblem, ReviewRuleError};
+                let status = match problem {
+                    LearningProblem::Enroll(EnrollError::SignedOut) => StatusCode::UNAUTHORIZED,
+                    LearningProblem::Review(
+                        ReviewRuleError::NotOwned
+                        | ReviewRuleError::OwnCourse
+                        | ReviewRuleError::NotTheAuthor,
+                    ) => StatusCode::FORBIDDEN,
+                    LearningProblem::Enroll(_)
+                    | LearningProblem::Review(ReviewRuleError::AlreadyReplied)
+                    | LearningProblem::NotFinished => StatusCode::CONFLICT,
+                    LearningProblem::Text(_)
+                    | LearningProblem::Rating(_)
+                    | LearningProblem::Progress(_)
+                    | LearningProblem::SelfFollow => StatusCode::BAD_REQUEST,
+                };
+                (status, AppError::Learning(problem))
+            }
+            ServiceError::BatchFailed(source) => {
+                tracing::error!(error = %services::cause_chain(&*source), "progress batch failed");
+                (StatusCode::SERVICE_UNAVAILABLE, AppError::Unavailable)
             }
             ServiceError::Unavailable(source) => {
                 tracing::error!(error = %services::cause_chain(&source), "service unavailable");

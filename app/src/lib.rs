@@ -32,10 +32,10 @@ pub const LANG_COOKIE: &str = "lore_lang";
 use crate::components::{Footer, Header};
 use crate::i18n::I18nContextProvider;
 use crate::pages::{
-    AccountRoute, AdminAuditRoute, AdminRoute, AdminUsersRoute, CatalogPage, ConfirmEmailRoute,
-    CoursePage, HomePage, LessonPage, LoginRoute, NotFound, NotificationsRoute, RegisterRoute,
-    ResetPasswordRoute, ReviewQueueRoute, ReviewRevisionRoute, SearchPage, StudioCourseRoute,
-    StudioLessonRoute, StudioRoute,
+    AccountRoute, AdminAuditRoute, AdminRoute, AdminUsersRoute, AuthorRoute, CatalogPage,
+    CertificateRoute, ConfirmEmailRoute, CoursePage, HomePage, LearningRoute, LessonPage,
+    LoginRoute, NotFound, NotificationsRoute, RegisterRoute, ResetPasswordRoute, ReviewQueueRoute,
+    ReviewRevisionRoute, SearchPage, StudioCourseRoute, StudioLessonRoute, StudioRoute,
 };
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title};
@@ -81,7 +81,7 @@ pub fn App() -> impl IntoView {
             {session_state::provide()}
             <Router>
                 <Header/>
-                <main class="page">
+                <main class="page" id="main" tabindex="-1">
                     <Routes fallback=NotFound>
                         <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                         <Route path=path!("/courses") view=CatalogPage ssr=SsrMode::Async/>
@@ -114,6 +114,9 @@ pub fn App() -> impl IntoView {
                             ssr=SsrMode::Async
                         />
                         <Route path=path!("/notifications") view={Lazy::<NotificationsRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/learning") view={Lazy::<LearningRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/certificates/:code") view={Lazy::<CertificateRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/authors/:key") view={Lazy::<AuthorRoute>::new()} ssr=SsrMode::Async/>
                     </Routes>
                 </main>
                 <Footer/>

@@ -4,7 +4,9 @@ use crate::auth::{SessionLayerState, session_layer};
 use crate::config::{Connections, Environment, Settings};
 use crate::mailer::{self, Delivery};
 use crate::security::{self, SecurityPolicy};
-use crate::{course_archive, covers, dev_mail, health, media, metrics, notifications, uploads};
+use crate::{
+    course_archive, covers, dev_mail, health, lang, media, metrics, notifications, seo, uploads,
+};
 use anyhow::Context;
 use app::auth::SessionCookie;
 use app::{App, shell};
@@ -260,6 +262,9 @@ fn router(settings: &Settings, services: Services, metrics: Arc<metrics::Metrics
     let mut system = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/lang/{tag}", get(lang::switch))
+        .route("/robots.txt", get(seo::robots))
+        .route("/sitemap.xml", get(seo::sitemap))
         .route("/notifications/stream", get(notifications::stream))
         .route(
             "/notifications/unsubscribe",

@@ -1,12 +1,14 @@
 use crate::AppError;
 use domain::CatalogPage;
+use domain::browse::CatalogQuery;
 use leptos::prelude::*;
 
-/// One page of the published catalog.
-#[server(endpoint = "catalog")]
-pub async fn catalog(category: Option<String>, page: u32) -> Result<CatalogPage, AppError> {
+/// One page of the published catalog for `query` (its filters, order and cursor, as read from
+/// the page's URL).
+#[server(endpoint = "browse", input = leptos::server_fn::codec::Json)]
+pub async fn browse(query: CatalogQuery) -> Result<CatalogPage, AppError> {
     super::services()?
-        .catalog(category.as_deref(), page)
+        .browse(&query)
         .await
         .map_err(AppError::from_service)
 }

@@ -5,6 +5,7 @@ pub mod admin;
 mod catalog;
 mod course;
 mod home;
+pub mod learning;
 mod lesson;
 pub mod notifications;
 pub mod review;
@@ -12,9 +13,10 @@ mod search;
 mod studio;
 pub mod types;
 
-pub use catalog::catalog;
+pub use catalog::browse;
 pub use course::course;
-pub use home::home;
+pub(crate) use home::SetFeatured;
+pub use home::{home, set_featured};
 pub use lesson::lesson;
 pub use search::search;
 pub(crate) use studio::{

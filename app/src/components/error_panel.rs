@@ -2,6 +2,8 @@ use crate::AppError;
 use crate::error::PasswordProblem;
 use crate::i18n::*;
 use domain::authoring::TransitionError;
+use domain::learning::{EnrollError, LearningProblem, ReviewRuleError};
+use domain::rating::{MAX_REVIEW_CHARS, ReviewTextError};
 use domain::review::{ListingError, ReasonError, ReviewProblem};
 use leptos::prelude::*;
 
@@ -51,6 +53,38 @@ pub fn ErrorMessage(error: AppError) -> impl IntoView {
         }
         AppError::Transition(TransitionError::Empty) => t!(i18n, error_course_empty).into_any(),
         AppError::Review(problem) => review_problem(problem).into_any(),
+        AppError::Learning(problem) => learning_problem(problem).into_any(),
+    }
+}
+
+fn learning_problem(problem: LearningProblem) -> impl IntoView {
+    let i18n = use_i18n();
+    match problem {
+        LearningProblem::Enroll(EnrollError::SignedOut) => t!(i18n, error_unauthorized).into_any(),
+        LearningProblem::Enroll(EnrollError::NotPublished) => {
+            t!(i18n, error_not_available).into_any()
+        }
+        LearningProblem::Enroll(EnrollError::NotFree) => t!(i18n, error_not_free).into_any(),
+        LearningProblem::Review(ReviewRuleError::NotOwned) => {
+            t!(i18n, error_review_not_owned).into_any()
+        }
+        LearningProblem::Review(ReviewRuleError::OwnCourse) => {
+            t!(i18n, error_review_own_course).into_any()
+        }
+        LearningProblem::Review(ReviewRuleError::NotTheAuthor) => {
+            t!(i18n, error_reply_not_author).into_any()
+        }
+        LearningProblem::Review(ReviewRuleError::AlreadyReplied) => {
+            t!(i18n, error_already_replied).into_any()
+        }
+        LearningProblem::Text(ReviewTextError::Empty) => t!(i18n, error_text_empty).into_any(),
+        LearningProblem::Text(ReviewTextError::TooLong) => {
+            t!(i18n, error_text_long, max = MAX_REVIEW_CHARS).into_any()
+        }
+        LearningProblem::Rating(_) => t!(i18n, error_stars).into_any(),
+        LearningProblem::Progress(_) => t!(i18n, error_bad_request).into_any(),
+        LearningProblem::SelfFollow => t!(i18n, error_self_follow).into_any(),
+        LearningProblem::NotFinished => t!(i18n, error_not_finished).into_any(),
     }
 }
 
@@ -87,16 +121,25 @@ fn field_label(field: &str) -> impl Fn() -> &'static str + Clone + Send + 'stati
     }
 }
 
-/// Explains a failed request in the reader's language, as a page section.
+/// Explains a failed request in the reader's language, as a page section. "Not allowed" is said
+/// as such (and answered 403 when the page is rendered on the server), not as a failure.
 #[component]
 pub fn ErrorPanel(error: AppError) -> impl IntoView {
     let i18n = use_i18n();
+    let forbidden = error == AppError::Forbidden;
+    #[cfg(feature = "ssr")]
+    if forbidden {
+        crate::error::set_status(http::StatusCode::FORBIDDEN);
+    }
     view! {
         <section class="panel panel-error" role="alert">
-            <h2>{t!(i18n, error_title)}</h2>
+            <h2>
+                {if forbidden { t!(i18n, not_allowed_title).into_any() } else { t!(i18n, error_title).into_any() }}
+            </h2>
             <p>
                 <ErrorMessage error/>
             </p>
+            {forbidden.then(|| view! { <p><a href="/">{t!(i18n, back_home)}</a></p> })}
         </section>
     }
 }

@@ -9,30 +9,49 @@ use leptos::prelude::*;
 #[component]
 pub fn Header() -> impl IntoView {
     let i18n = use_i18n();
+    // `/search` has its own, larger box: one search box per page.
+    let location = leptos_router::hooks::use_location();
+    let on_search = move || location.pathname.get() == "/search";
+    // A page opened from the small-screen menu should not stay under it.
+    let menu = NodeRef::<leptos::html::Details>::new();
+    Effect::new(move |_| {
+        location.pathname.track();
+        if let Some(menu) = menu.get() {
+            menu.set_open(false);
+        }
+    });
     view! {
+        <a class="skip-link" href="#main">{t!(i18n, skip_to_content)}</a>
         <header class="site-header">
             <div class="container header-row">
                 <a class="brand" href="/">
                     <span class="brand-mark" aria-hidden="true">"L"</span>
                     <span class="brand-name">{t!(i18n, site_name)}</span>
                 </a>
-                <nav class="main-nav" aria-label=move || t_string!(i18n, nav_main)>
-                    <a href="/courses">{t!(i18n, nav_courses)}</a>
-                    <a href="/studio">{t!(i18n, nav_studio)}</a>
-                </nav>
-                <form class="header-search" action="/search" method="get" role="search">
-                    <input
-                        type="search"
-                        name="q"
-                        placeholder=move || t_string!(i18n, search_placeholder)
-                        aria-label=move || t_string!(i18n, search_placeholder)
-                    />
-                    <button type="submit" class="button button-quiet">
-                        {t!(i18n, search_button)}
-                    </button>
-                </form>
-                <UserMenu/>
-                <LangSwitch/>
+                <details class="header-menu" data-testid="header-menu" node_ref=menu>
+                    <summary class="button button-quiet menu-button">{t!(i18n, menu)}</summary>
+                    <div class="header-menu-body">
+                        <nav class="main-nav" aria-label=move || t_string!(i18n, nav_main)>
+                            <a href="/courses">{t!(i18n, nav_courses)}</a>
+                            <a href="/studio">{t!(i18n, nav_studio)}</a>
+                        </nav>
+                        <Show when=move || !on_search()>
+                            <form class="header-search" action="/search" method="get" role="search">
+                                <input
+                                    type="search"
+                                    name="q"
+                                    placeholder=move || t_string!(i18n, search_placeholder)
+                                    aria-label=move || t_string!(i18n, search_placeholder)
+                                />
+                                <button type="submit" class="button button-quiet">
+                                    {t!(i18n, search_button)}
+                                </button>
+                            </form>
+                        </Show>
+                        <UserMenu/>
+                        <LangSwitch/>
+                    </div>
+                </details>
             </div>
         </header>
     }
@@ -53,6 +72,7 @@ fn UserMenu() -> impl IntoView {
                         let reviewer = permissions::can_review_courses(Some(&actor));
                         view! {
                             <div class="user-menu" data-testid="user-menu">
+                                <a href="/learning" data-testid="learning-link">{t!(i18n, my_learning)}</a>
                                 {reviewer.then(|| view! { <a href="/review">{t!(i18n, nav_review)}</a> })}
                                 {staff.then(|| view! { <a href="/admin">{t!(i18n, nav_admin)}</a> })}
                                 <Bell unread=me.unread/>

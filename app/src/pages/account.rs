@@ -3,6 +3,7 @@ use crate::api::account::{
     BecomeAuthor, ChangePassword, EndAllSessions, EndSession, Rename, RequestEmailChange, account,
     sessions,
 };
+use crate::api::learning::{SetBio, author_profile};
 use crate::api::types::{AccountView, SessionView};
 use crate::components::{ActionDone, ActionError, ErrorPanel};
 use crate::i18n::*;
@@ -69,7 +70,10 @@ fn AccountSections(
             {avatar.map(|src| view! { <img class="avatar" src=src alt="" width="96" height="96"/> })}
             <AvatarOutcome/>
             <form class="form" method="post" action="/account/avatar" enctype="multipart/form-data">
-                <input type="file" name="avatar" accept="image/png,image/jpeg,image/webp,image/gif" required/>
+                // The browser's own file control speaks the browser's language, not the page's:
+                // it is hidden (still focusable) behind a translated label that opens it.
+                <input id="avatar-file" class="file-input" type="file" name="avatar" accept="image/png,image/jpeg,image/webp,image/gif" required/>
+                <label for="avatar-file" class="button button-quiet file-label">{t!(i18n, avatar_choose)}</label>
                 <small class="muted">{t!(i18n, avatar_rules)}</small>
                 <button type="submit" class="button button-quiet">{t!(i18n, avatar_upload)}</button>
             </form>
@@ -107,6 +111,7 @@ fn AccountSections(
             <ActionError result=email.value().into()/>
             <ActionDone result=email.value().into()>{t!(i18n, email_sent)}</ActionDone>
         </section>
+        {(me.role != domain::Role::Learner).then(|| view! { <BioSection id=me.id/> })}
         {can_become_author(Some(&Actor { id: me.id, role: me.role })).then(|| view! {
             <section class="panel">
                 <h2>{t!(i18n, author_title)}</h2>
@@ -122,6 +127,36 @@ fn AccountSections(
             </section>
         })}
         <Sessions/>
+    }
+}
+
+/// An author's public biography, shown on their author page.
+#[component]
+fn BioSection(id: domain::UserId) -> impl IntoView {
+    let i18n = use_i18n();
+    let save = ServerAction::<SetBio>::new();
+    let current = Resource::new(|| (), move |_| author_profile(id.to_string()));
+    view! {
+        <section class="panel" data-testid="bio-section">
+            <h2>{t!(i18n, bio_title)}</h2>
+            <Transition>
+                {move || Suspend::new(async move {
+                    let bio = current.await.map(|p| p.bio).unwrap_or_default();
+                    view! {
+                        <ActionForm action=save attr:class="form">
+                            <label>
+                                <span>{t!(i18n, bio_label)}</span>
+                                <textarea name="bio" rows="4" maxlength=domain::rating::MAX_REVIEW_CHARS.to_string()>{bio}</textarea>
+                            </label>
+                            <ActionError result=save.value().into()/>
+                            <button type="submit" class="button">{t!(i18n, bio_save)}</button>
+                        </ActionForm>
+                    }
+                })}
+            </Transition>
+            <ActionDone result=save.value().into()>{t!(i18n, bio_saved)}</ActionDone>
+            <p><a href=format!("/authors/{id}")>{t!(i18n, view_author_page)}</a></p>
+        </section>
     }
 }
 

@@ -113,7 +113,7 @@ fn UserRow(
                         {[Role::Learner, Role::Author, Role::Reviewer, Role::Admin]
                             .into_iter()
                             .map(|role| view! {
-                                <option value=role.as_str() selected=role == user.role>{role.as_str()}</option>
+                                <option value=role.as_str() selected=role == user.role>{move || role_name(role)}</option>
                             })
                             .collect_view()}
                     </select>
@@ -212,9 +212,9 @@ pub fn AdminAuditPage() -> impl IntoView {
                                     {page.entries.into_iter().map(|e| view! {
                                         <tr>
                                             <td>{e.at}</td>
-                                            <td><code>{e.event}</code></td>
-                                            <td>{e.actor.map(|a| a.to_string()).unwrap_or_default()}</td>
-                                            <td>{e.subject.map(|s| s.to_string()).unwrap_or_default()}</td>
+                                            <td><span title=e.event.clone()>{event_name(e.event.clone())}</span></td>
+                                            <td>{e.actor.map(|a| format!("#{a}")).unwrap_or_default()}</td>
+                                            <td>{e.subject.map(|s| format!("#{s}")).unwrap_or_default()}</td>
                                             <td>{e.ip}</td>
                                             <td>{e.detail}</td>
                                         </tr>
@@ -234,6 +234,45 @@ pub fn AdminAuditPage() -> impl IntoView {
                 })}
             </Transition>
         </section>
+    }
+}
+
+/// A role's name in the reader's language.
+fn role_name(role: Role) -> &'static str {
+    let i18n = use_i18n();
+    match role {
+        Role::Learner => t_string!(i18n, role_learner),
+        Role::Author => t_string!(i18n, role_author),
+        Role::Reviewer => t_string!(i18n, role_reviewer),
+        Role::Admin => t_string!(i18n, role_admin),
+    }
+}
+
+/// An audit event's name in the reader's language; an event this version does not know shows its
+/// stored code.
+fn event_name(event: String) -> impl Fn() -> String + Send + Sync + 'static {
+    let i18n = use_i18n();
+    move || {
+        let known = match event.as_str() {
+            "registered" => t_string!(i18n, event_registered),
+            "sign_in" => t_string!(i18n, event_sign_in),
+            "sign_in_failed" => t_string!(i18n, event_sign_in_failed),
+            "sign_in_refused_disabled" => t_string!(i18n, event_sign_in_refused_disabled),
+            "sign_out" => t_string!(i18n, event_sign_out),
+            "signed_out_everywhere" => t_string!(i18n, event_signed_out_everywhere),
+            "session_ended" => t_string!(i18n, event_session_ended),
+            "password_changed" => t_string!(i18n, event_password_changed),
+            "password_reset" => t_string!(i18n, event_password_reset),
+            "password_reset_requested" => t_string!(i18n, event_password_reset_requested),
+            "password_reset_suppressed" => t_string!(i18n, event_password_reset_suppressed),
+            "email_change_requested" => t_string!(i18n, event_email_change_requested),
+            "email_changed" => t_string!(i18n, event_email_changed),
+            "role_changed" => t_string!(i18n, event_role_changed),
+            "account_disabled" => t_string!(i18n, event_account_disabled),
+            "account_enabled" => t_string!(i18n, event_account_enabled),
+            _ => return event.clone(),
+        };
+        known.to_owned()
     }
 }
 

@@ -2,19 +2,19 @@ use crate::api;
 use crate::components::{CourseGrid, ErrorPanel};
 use crate::i18n::*;
 use crate::locale::lang_of;
-use domain::Category;
+use crate::pages::course::Progress;
+use domain::progress::LearningEntry;
+use domain::{Category, CourseCard};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
-/// `/`: a welcome, the categories as filter chips, and the newest courses. The chips are plain links
-/// (`/?category=…`), so they work before hydration; after it the router swaps the list in place.
+/// `/`: a welcome, then the learner's unfinished courses ("continue learning"), the courses an
+/// admin picked, the newest, the most taken in the last 30 days, and a few of each category, each
+/// row with a "see all" link into the catalog. Rendered on the server in full.
 #[component]
 pub fn HomePage() -> impl IntoView {
     let i18n = use_i18n();
-    let query = use_query_map();
-    let category = move || query.read().get("category").filter(|c| !c.is_empty());
-    let data = Resource::new(category, api::home);
+    let data = Resource::new(|| (), |_| api::home());
     view! {
         <Title text=""/>
         <section class="hero">
@@ -24,53 +24,119 @@ pub fn HomePage() -> impl IntoView {
                 <a class="button" href="/courses">{t!(i18n, hero_cta)}</a>
             </div>
         </section>
-        <section class="container section">
-            <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(page) => {
-                            view! {
-                                <CategoryChips categories=page.categories selected=category()/>
-                                <h2 class="section-title">{t!(i18n, newest_courses)}</h2>
-                                <CourseGrid courses=page.courses/>
-                            }
-                                .into_any()
-                        }
-                        Err(error) => view! { <ErrorPanel error/> }.into_any(),
+        <Suspense fallback=move || view! { <p class="loading container">{t!(i18n, loading)}</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(page) => view! {
+                        <div class="container section">
+                            <CategoryLinks categories=page.categories.clone()/>
+                            {(!page.continue_learning.is_empty()).then(|| view! {
+                                <ContinueLearning entries=page.continue_learning.clone()/>
+                            })}
+                            <Row title=RowKind::Featured courses=page.featured.clone() see_all="/courses".to_owned()/>
+                            <Row title=RowKind::Newest courses=page.newest.clone() see_all="/courses".to_owned()/>
+                            <Row title=RowKind::Popular courses=page.popular.clone() see_all="/courses?sort=popular".to_owned()/>
+                            {page
+                                .by_category
+                                .into_iter()
+                                .map(|(category, courses)| {
+                                    let see_all = format!("/courses?category={}", category.slug);
+                                    view! { <Row title=RowKind::Category(category) courses see_all/> }
+                                })
+                                .collect_view()}
+                        </div>
                     }
-                })}
-            </Transition>
+                    .into_any(),
+                    Err(error) => view! { <div class="container"><ErrorPanel error/></div> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// Which row of the home page.
+#[derive(Clone)]
+enum RowKind {
+    Featured,
+    Newest,
+    Popular,
+    Category(Category),
+}
+
+/// A titled row of cards with a link to the rest in the catalog; nothing when it is empty.
+#[component]
+fn Row(title: RowKind, courses: Vec<CourseCard>, see_all: String) -> impl IntoView {
+    let i18n = use_i18n();
+    if courses.is_empty() {
+        return ().into_any();
+    }
+    let heading = match title {
+        RowKind::Featured => t!(i18n, featured_courses).into_any(),
+        RowKind::Newest => t!(i18n, newest_courses).into_any(),
+        RowKind::Popular => t!(i18n, popular_courses).into_any(),
+        RowKind::Category(category) => {
+            let name = category.name.clone();
+            (move || name.get(lang_of(i18n.get_locale())).to_owned()).into_any()
+        }
+    };
+    view! {
+        <section class="home-row">
+            <div class="row-head">
+                <h2 class="section-title">{heading}</h2>
+                <a href=see_all>{t!(i18n, see_all)}</a>
+            </div>
+            <CourseGrid courses/>
+        </section>
+    }
+    .into_any()
+}
+
+/// The learner's unfinished courses, each with its progress and a continue button.
+#[component]
+fn ContinueLearning(entries: Vec<LearningEntry>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="home-row" data-testid="continue-learning">
+            <div class="row-head">
+                <h2 class="section-title">{t!(i18n, continue_learning)}</h2>
+                <a href="/learning">{t!(i18n, my_learning)}</a>
+            </div>
+            <ul class="learning-list">
+                {entries
+                    .into_iter()
+                    .map(|entry| {
+                        let card = entry.card;
+                        let href = match entry.resume {
+                            Some(lesson) => format!("/courses/{}/lessons/{lesson}", card.slug),
+                            None => format!("/courses/{}", card.slug),
+                        };
+                        view! {
+                            <li class="learning-entry">
+                                <h3 class="course-title" lang=card.language.tag()>{card.title.clone()}</h3>
+                                <Progress percent=entry.percent/>
+                                <a class="button" href=href>{t!(i18n, continue_learning)}</a>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
         </section>
     }
 }
 
-/// The category filter: "All" plus one chip per category, the current one marked.
+/// The categories as links into the catalog.
 #[component]
-pub fn CategoryChips(categories: Vec<Category>, selected: Option<String>) -> impl IntoView {
+fn CategoryLinks(categories: Vec<Category>) -> impl IntoView {
     let i18n = use_i18n();
-    let all_current = selected.is_none();
     view! {
         <nav class="chips" aria-label=move || t_string!(i18n, categories_label)>
-            <a
-                class="chip"
-                href="/"
-                aria-current=if all_current { Some("page") } else { None }
-            >
-                {t!(i18n, all_categories)}
-            </a>
             {categories
                 .into_iter()
                 .map(|category| {
-                    let current = selected.as_deref() == Some(category.slug.as_str());
-                    let href = format!("/?category={}", category.slug);
+                    let href = format!("/courses?category={}", category.slug);
                     let name = category.name.clone();
                     view! {
-                        <a
-                            class="chip"
-                            href=href
-                            data-category=category.slug.to_string()
-                            aria-current=if current { Some("page") } else { None }
-                        >
+                        <a class="chip" href=href data-category=category.slug.to_string()>
                             {move || name.get(lang_of(i18n.get_locale())).to_owned()}
                         </a>
                     }

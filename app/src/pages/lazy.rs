@@ -9,9 +9,9 @@ use leptos::prelude::*;
 use leptos_router::{LazyRoute, lazy_route};
 
 use super::{
-    AccountPage, AdminAuditPage, AdminPage, AdminUsersPage, ConfirmEmailPage, LoginPage,
-    NotificationsPage, RegisterPage, ResetPasswordPage, ReviewQueuePage, ReviewRevisionPage,
-    StudioCoursePage, StudioLessonPage, StudioPage,
+    AccountPage, AdminAuditPage, AdminPage, AdminUsersPage, AuthorPage, CertificatePage,
+    ConfirmEmailPage, LearningPage, LoginPage, NotificationsPage, RegisterPage, ResetPasswordPage,
+    ReviewQueuePage, ReviewRevisionPage, StudioCoursePage, StudioLessonPage, StudioPage,
 };
 
 /// Declares a lazy route that shows `$page`. The routes load no data of their own before the
@@ -63,4 +63,10 @@ lazy_page! {
     ReviewRevisionRoute => ReviewRevisionPage;
     /// `/notifications`.
     NotificationsRoute => NotificationsPage;
+    /// `/learning`.
+    LearningRoute => LearningPage;
+    /// `/certificates/:code`.
+    CertificateRoute => CertificatePage;
+    /// `/authors/:key`.
+    AuthorRoute => AuthorPage;
 }

@@ -7,10 +7,13 @@ mod confirm_email;
 mod course;
 mod home;
 mod lazy;
+mod learning;
 mod lesson;
 mod login;
 mod not_found;
 mod notifications;
+#[cfg(feature = "hydrate")]
+mod player;
 mod register;
 mod reset_password;
 mod review;
@@ -27,10 +30,12 @@ pub use confirm_email::ConfirmEmailPage;
 pub use course::CoursePage;
 pub use home::HomePage;
 pub use lazy::{
-    AccountRoute, AdminAuditRoute, AdminRoute, AdminUsersRoute, ConfirmEmailRoute, LoginRoute,
-    NotificationsRoute, RegisterRoute, ResetPasswordRoute, ReviewQueueRoute, ReviewRevisionRoute,
-    StudioCourseRoute, StudioLessonRoute, StudioRoute,
+    AccountRoute, AdminAuditRoute, AdminRoute, AdminUsersRoute, AuthorRoute, CertificateRoute,
+    ConfirmEmailRoute, LearningRoute, LoginRoute, NotificationsRoute, RegisterRoute,
+    ResetPasswordRoute, ReviewQueueRoute, ReviewRevisionRoute, StudioCourseRoute,
+    StudioLessonRoute, StudioRoute,
 };
+pub use learning::{AuthorPage, CertificatePage, LearningPage};
 pub use lesson::LessonPage;
 pub use login::LoginPage;
 pub use not_found::{NotFound, NotFoundContent};

@@ -39,14 +39,17 @@ pub fn SearchPage() -> impl IntoView {
                         Ok(_) if query.trim().is_empty() => {
                             view! { <p class="muted">{t!(i18n, search_hint)}</p> }.into_any()
                         }
-                        Ok(courses) if courses.is_empty() => {
-                            view! { <p class="empty">{t!(i18n, search_none, query = query.clone())}</p> }
-                                .into_any()
+                        Ok(courses) if courses.is_empty() => view! {
+                            <h2 class="result-count" data-testid="result-count">{t!(i18n, search_none, query = query.clone())}</h2>
+                            <p>
+                                <a class="button button-quiet" href="/courses">{t!(i18n, search_browse)}</a>
+                            </p>
                         }
+                        .into_any(),
                         Ok(courses) => {
                             let count = courses.len();
                             view! {
-                                <p class="muted">{t!(i18n, search_results, count = count, query = query.clone())}</p>
+                                <h2 class="result-count" data-testid="result-count">{t!(i18n, search_results, count = count, query = query.clone())}</h2>
                                 <CourseGrid courses/>
                             }
                                 .into_any()

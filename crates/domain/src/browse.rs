@@ -29,7 +29,8 @@ pub enum Sort {
     /// Latest published first.
     #[default]
     Newest,
-    /// Most enrollments in the last 30 days first.
+    /// Most learners first (every enrollment so far; the home page's "popular" strip counts the
+    /// last 30 days).
     Popular,
     /// Best rated first (by mean, then by number of ratings).
     Rating,
@@ -91,6 +92,9 @@ impl Cursor {
         })
     }
 }
+
+/// How many cards a catalog page shows.
+pub const PAGE_SIZE: i64 = 20;
 
 /// What a visitor asked the catalog for.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -112,6 +112,10 @@ pub struct CourseCard {
     pub cover: Option<crate::MediaId>,
     /// How many lessons it has.
     pub lesson_count: i64,
+    /// How many learners rated it.
+    pub rating_count: i64,
+    /// Their mean in tenths of a star ([`crate::rating::RatingSummary::mean_tenths`]).
+    pub rating_tenths: Option<i64>,
 }
 
 /// One lesson in a course outline.
@@ -155,6 +159,20 @@ pub struct CourseDetail {
     pub category: Category,
     /// The chapters, in order.
     pub chapters: Vec<ChapterOutline>,
+    /// Its ratings (count, stars, histogram).
+    pub rating: crate::rating::RatingSummary,
+    /// What a learner will be able to do after it.
+    pub outcomes: Vec<String>,
+    /// Who it is for.
+    pub level: crate::authoring::Level,
+    /// The author's short biography.
+    pub author_bio: String,
+    /// How many learners own it.
+    pub enrollments: i64,
+    /// When its current version was published, Unix milliseconds.
+    pub published_at: i64,
+    /// Whether an admin picked it for the home page.
+    pub featured: bool,
 }
 
 impl CourseDetail {
@@ -201,6 +219,14 @@ pub struct LessonView {
     pub locked: bool,
     /// What the lesson says and plays, filled in by the server only when the viewer may read it.
     pub content: Option<LessonContent>,
+    /// What unlocks it for this viewer (sign in, enroll, buy), shown on a locked lesson.
+    pub unlock: crate::learning::PrimaryAction,
+    /// Where the viewer stopped in it, to resume playback.
+    pub resume_ms: u64,
+    /// Whether the viewer finished it.
+    pub done: bool,
+    /// The course's lessons the viewer finished, for the syllabus marks.
+    pub done_lessons: Vec<LessonId>,
 }
 
 /// The readable part of a lesson, as one reader receives it: its sanitised body, with pictures
@@ -269,6 +295,10 @@ impl LessonView {
             next,
             locked,
             content: None,
+            unlock: crate::learning::PrimaryAction::Unavailable,
+            resume_ms: 0,
+            done: false,
+            done_lessons: Vec::new(),
         })
     }
 }
@@ -276,10 +306,18 @@ impl LessonView {
 /// What the home page shows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HomePage {
-    /// Every category, for the filter chips.
+    /// Every category, for the category links.
     pub categories: Vec<Category>,
-    /// The newest published courses, filtered by the chosen category.
-    pub courses: Vec<CourseCard>,
+    /// Courses an admin picked, newest pick first.
+    pub featured: Vec<CourseCard>,
+    /// The newest published courses.
+    pub newest: Vec<CourseCard>,
+    /// The courses most learners took in the last 30 days.
+    pub popular: Vec<CourseCard>,
+    /// A few courses of each category that has any, in menu order.
+    pub by_category: Vec<(Category, Vec<CourseCard>)>,
+    /// The signed-in learner's courses, most recently active first ("continue learning").
+    pub continue_learning: Vec<crate::progress::LearningEntry>,
 }
 
 /// One page of the catalog.
@@ -287,8 +325,22 @@ pub struct HomePage {
 pub struct CatalogPage {
     /// The courses on this page.
     pub courses: Vec<CourseCard>,
-    /// Whether another page follows.
-    pub has_more: bool,
+    /// Where the next page starts, if one follows.
+    pub next: Option<crate::browse::Cursor>,
+    /// How many courses match the filters in all.
+    pub total: i64,
+    /// Every category, for the filter menu.
+    pub categories: Vec<Category>,
+}
+
+impl CatalogPage {
+    /// Whether the page shows prices in more than one currency (then it says that each price is
+    /// in its course's own currency: Lore does not convert).
+    pub fn mixes_currencies(&self) -> bool {
+        let mut currencies = self.courses.iter().map(|c| c.price.currency());
+        let first = currencies.next();
+        currencies.any(|c| Some(c) != first)
+    }
 }
 
 #[cfg(test)]
@@ -320,6 +372,8 @@ mod tests {
                 price: Money::price(100, Currency::Usd).unwrap(),
                 cover: None,
                 lesson_count: 3,
+                rating_count: 0,
+                rating_tenths: None,
             },
             author: UserId::new(5),
             status: CourseStatus::Published,
@@ -332,6 +386,13 @@ mod tests {
                     zh_cn: "X".into(),
                 },
             },
+            rating: Default::default(),
+            outcomes: Vec::new(),
+            level: Default::default(),
+            author_bio: String::new(),
+            enrollments: 0,
+            published_at: 0,
+            featured: false,
             chapters: vec![
                 ChapterOutline {
                     id: ChapterId::new(1),
@@ -345,6 +406,22 @@ mod tests {
                 },
             ],
         }
+    }
+
+    #[test]
+    fn a_page_knows_when_it_mixes_currencies() {
+        let usd = course().card;
+        let mut cny = usd.clone();
+        cny.price = Money::price(100, Currency::Cny).unwrap();
+        let page = |courses| CatalogPage {
+            courses,
+            next: None,
+            total: 0,
+            categories: Vec::new(),
+        };
+        assert!(!page(vec![]).mixes_currencies());
+        assert!(!page(vec![usd.clone(), usd.clone()]).mixes_currencies());
+        assert!(page(vec![usd, cny]).mixes_currencies());
     }
 
     #[test]

@@ -61,3 +61,7 @@ id_type!(
     /// An uploaded file.
     MediaId
 );
+id_type!(
+    /// A learner's review of a course.
+    ReviewId
+);

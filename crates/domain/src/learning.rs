@@ -59,8 +59,61 @@ pub fn primary_action(
     }
 }
 
+/// Everything a course page shows one visitor: the course, the action that fits them, their
+/// progress and review, and the reviews of others.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CoursePage {
+    /// The course and its outline.
+    pub course: crate::CourseDetail,
+    /// The one primary action.
+    pub action: PrimaryAction,
+    /// Whether the visitor is signed in.
+    pub signed_in: bool,
+    /// Whether the visitor may follow the author (signed in, not the author).
+    pub can_follow: bool,
+    /// Whether the visitor follows the author.
+    pub following: bool,
+    /// The newest visible reviews.
+    pub reviews: Vec<crate::rating::ReviewView>,
+    /// Whether the visitor may write (or edit) a review.
+    pub can_review: bool,
+    /// The visitor's own review, hidden or not.
+    pub my_review: Option<crate::rating::ReviewView>,
+    /// Whether the visitor wrote the course (and so may reply to reviews).
+    pub is_author: bool,
+    /// Whether the visitor may feature the course on the home page (admins).
+    pub can_feature: bool,
+    /// Lessons the visitor finished.
+    pub done_lessons: Vec<LessonId>,
+    /// How far along they are, in percent.
+    pub percent: u8,
+    /// Their certificate's code, once they finished the course.
+    pub certificate: Option<String>,
+}
+
+/// An author's public page: who they are and what they teach.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthorProfile {
+    /// Their account.
+    pub id: UserId,
+    /// Their display name.
+    pub name: String,
+    /// Their short biography (plain text).
+    pub bio: String,
+    /// Whether they uploaded an avatar (`/media/avatars/{id}.png`).
+    pub has_avatar: bool,
+    /// Their published courses, newest first.
+    pub courses: Vec<crate::CourseCard>,
+    /// How many people follow them.
+    pub followers: i64,
+    /// Whether the visitor may follow them (signed in, someone else).
+    pub can_follow: bool,
+    /// Whether the visitor follows them.
+    pub following: bool,
+}
+
 /// Why free enrollment was refused.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum EnrollError {
     /// Only signed-in people can enroll.
     #[error("sign in to enroll")]
@@ -89,7 +142,7 @@ pub fn check_enroll(viewer: Option<&Actor>, offer: Offer) -> Result<(), EnrollEr
 }
 
 /// Why a rating or review was refused.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum ReviewRuleError {
     /// Only learners who own the course rate it.
     #[error("only learners who own this course can review it")]
@@ -133,6 +186,32 @@ pub fn check_can_reply(
         return Err(ReviewRuleError::AlreadyReplied);
     }
     Ok(())
+}
+
+/// Why a learner's step (enrolling, reviewing, reporting progress, following) was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum LearningProblem {
+    /// Enrollment was refused.
+    #[error(transparent)]
+    Enroll(#[from] EnrollError),
+    /// A review or reply was refused.
+    #[error(transparent)]
+    Review(#[from] ReviewRuleError),
+    /// A review's or reply's text was refused.
+    #[error(transparent)]
+    Text(#[from] crate::rating::ReviewTextError),
+    /// The stars were not 1 to 5.
+    #[error(transparent)]
+    Rating(#[from] crate::rating::RatingError),
+    /// A progress report's numbers were impossible.
+    #[error(transparent)]
+    Progress(#[from] crate::progress::ReportError),
+    /// Authors cannot follow themselves.
+    #[error("you cannot follow yourself")]
+    SelfFollow,
+    /// A certificate needs every lesson done.
+    #[error("finish every lesson first")]
+    NotFinished,
 }
 
 /// Whether a learner may follow `author` (not themselves).

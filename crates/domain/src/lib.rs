@@ -39,7 +39,7 @@ pub use catalog::{
 };
 pub use display_name::{DisplayNameError, parse_display_name};
 pub use email::{Email, EmailError};
-pub use ids::{CategoryId, ChapterId, CourseId, LessonId, MediaId, UserId};
+pub use ids::{CategoryId, ChapterId, CourseId, LessonId, MediaId, ReviewId, UserId};
 pub use lang::{Lang, LocalizedText};
 pub use media::MediaKind;
 pub use money::{BasisPoints, Currency, Money, MoneyError, Split};

@@ -43,6 +43,11 @@ pub fn can_manage_users(actor: Option<&Actor>) -> bool {
     matches!(actor, Some(a) if a.role == Role::Admin)
 }
 
+/// Hiding and restoring reported reviews, and picking featured courses: admins only.
+pub fn can_moderate(actor: Option<&Actor>) -> bool {
+    can_manage_users(actor)
+}
+
 /// Becoming an author by accepting the author terms: any learner, for themself.
 pub fn can_become_author(actor: Option<&Actor>) -> bool {
     matches!(actor, Some(a) if a.role == Role::Learner)

@@ -36,7 +36,7 @@ pub enum Report {
 }
 
 /// Why a report was refused.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum ReportError {
     /// A zero or absurdly long duration, or a position past the end.
     #[error("the reported playback position is not within the media")]
@@ -146,6 +146,44 @@ pub fn course_percent(done_lessons: usize, total_lessons: usize) -> u8 {
     u8::try_from(done * 100 / total_lessons).unwrap_or(100)
 }
 
+/// Latest stamp a report may carry: the server's clock. A client whose clock runs ahead would
+/// otherwise pin its position against every later report.
+pub fn clamp_stamp(client_at: i64, server_now: i64) -> i64 {
+    client_at.clamp(0, server_now)
+}
+
+/// A course on a learner's "My learning" page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LearningEntry {
+    /// The course.
+    pub card: crate::CourseCard,
+    /// The lesson they last opened, if any.
+    pub resume: Option<crate::LessonId>,
+    /// When they last learned in it (or enrolled), Unix milliseconds.
+    pub last_active: i64,
+    /// Lessons they finished.
+    pub done: i64,
+    /// How far along they are, in percent ([`course_percent`]).
+    pub percent: u8,
+}
+
+/// A certificate of completion, as its printable page and its verification URL show it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Certificate {
+    /// The unguessable code in its URL.
+    pub code: String,
+    /// Who finished the course.
+    pub learner_name: String,
+    /// The course.
+    pub course_title: String,
+    /// Its URL name.
+    pub course_slug: crate::Slug,
+    /// Who taught it.
+    pub author_name: String,
+    /// When it was issued, Unix milliseconds.
+    pub issued_at: i64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -165,6 +203,13 @@ mod tests {
         let state = LessonProgress::default().apply(played(95_000), 10);
         assert!(state.done);
         assert_eq!(state.position_ms, 95_000);
+    }
+
+    #[test]
+    fn stamps_from_the_future_are_pulled_back() {
+        assert_eq!(clamp_stamp(5_000, 4_000), 4_000);
+        assert_eq!(clamp_stamp(3_000, 4_000), 3_000);
+        assert_eq!(clamp_stamp(-1, 4_000), 0);
     }
 
     #[test]

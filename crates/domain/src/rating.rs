@@ -5,14 +5,18 @@
 //! the review row. Deltas add up in any order, so concurrent writes give the exact summary a
 //! recount would (property-tested below).
 
+use crate::{ReviewId, UserId};
 use serde::{Deserialize, Serialize};
+
+/// The longest review or reply, in characters: room for a considered paragraph or three.
+pub const MAX_REVIEW_CHARS: usize = 4_000;
 
 /// One to five stars.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Rating(u8);
 
 /// Why a rating was refused.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum RatingError {
     /// Not a whole number from 1 to 5.
     #[error("a rating is from 1 to 5 stars")]
@@ -74,6 +78,71 @@ impl RatingSummary {
     }
 }
 
+/// The rating a review adds to its course's summary: none while a moderator hides it.
+pub fn counted(stars: Rating, hidden: bool) -> Option<Rating> {
+    (!hidden).then_some(stars)
+}
+
+/// Why a review's or reply's text was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum ReviewTextError {
+    /// A reply with nothing in it.
+    #[error("write something first")]
+    Empty,
+    /// Over [`MAX_REVIEW_CHARS`].
+    #[error("that is longer than {MAX_REVIEW_CHARS} characters")]
+    TooLong,
+}
+
+/// Tidies review or reply text: plain text (shown escaped, so no markup can reach a reader),
+/// trimmed, at most two line breaks in a row, control characters dropped. A review may be stars
+/// alone (`allow_empty`); a reply may not.
+pub fn tidy_text(raw: &str, allow_empty: bool) -> Result<String, ReviewTextError> {
+    let mut text = String::with_capacity(raw.len());
+    let mut breaks = 0;
+    for ch in raw.trim().chars() {
+        match ch {
+            '\n' => {
+                breaks += 1;
+                if breaks <= 2 {
+                    text.push('\n');
+                }
+            }
+            c if c.is_control() => {}
+            c => {
+                breaks = 0;
+                text.push(c);
+            }
+        }
+    }
+    if text.is_empty() && !allow_empty {
+        return Err(ReviewTextError::Empty);
+    }
+    if text.chars().count() > MAX_REVIEW_CHARS {
+        return Err(ReviewTextError::TooLong);
+    }
+    Ok(text)
+}
+
+/// One review as readers see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewView {
+    /// Its id (for the author's reply and for reports).
+    pub id: ReviewId,
+    /// Who wrote it.
+    pub reviewer: UserId,
+    /// Their display name.
+    pub reviewer_name: String,
+    /// Their stars.
+    pub stars: Rating,
+    /// Their words (plain text; may be empty).
+    pub body: String,
+    /// When it was last written, Unix milliseconds.
+    pub updated_at: i64,
+    /// The author's reply, if any.
+    pub reply: Option<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,6 +173,28 @@ mod tests {
         assert_eq!(summary.count, 1);
         assert_eq!(summary.stars, 2);
         assert_eq!(summary.histogram, [0, 1, 0, 0, 0]);
+    }
+
+    #[test]
+    fn review_text_is_tidied_and_bounded() {
+        assert_eq!(
+            tidy_text("  good\n\n\n\nclear\u{7} ", true),
+            Ok("good\n\nclear".into())
+        );
+        assert_eq!(tidy_text(" \n ", true), Ok(String::new()));
+        assert_eq!(tidy_text(" \n ", false), Err(ReviewTextError::Empty));
+        assert_eq!(
+            tidy_text(&"字".repeat(MAX_REVIEW_CHARS + 1), true),
+            Err(ReviewTextError::TooLong)
+        );
+        assert!(tidy_text(&"字".repeat(MAX_REVIEW_CHARS), true).is_ok());
+    }
+
+    #[test]
+    fn hidden_reviews_do_not_count() {
+        let four = Rating::new(4).unwrap_or(Rating(1));
+        assert_eq!(counted(four, false), Some(four));
+        assert_eq!(counted(four, true), None);
     }
 
     #[test]

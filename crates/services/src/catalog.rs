@@ -1,6 +1,7 @@
 //! Reading the catalog: home page, catalog pages, a course, a lesson, search.
 
 use crate::{ServiceError, Services};
+use domain::browse::{self, CatalogQuery};
 use domain::media as media_rules;
 use domain::permissions::Actor;
 use domain::{
@@ -12,30 +13,83 @@ use store::CourseFilter;
 use tracing::instrument;
 
 impl Services {
-    /// How many courses the home page shows.
-    pub const HOME_COURSES: i64 = 20;
-    /// How many courses a catalog page shows.
-    pub const CATALOG_PAGE: i64 = 24;
+    /// How many courses a row of the home page shows.
+    pub const HOME_ROW: i64 = 8;
+    /// How many courses of each category the home page shows.
+    pub const HOME_PER_CATEGORY: i64 = 4;
+    /// How many unfinished courses "continue learning" shows.
+    pub const HOME_CONTINUE: usize = 4;
+    /// The window "popular" counts enrollments in.
+    pub const POPULAR_DAYS: i64 = 30;
     /// The longest search query accepted; longer ones are cut, not refused.
     pub const MAX_QUERY_CHARS: usize = 200;
 
-    /// Categories and the newest courses, optionally of one category. An unknown category slug
-    /// shows no courses rather than an error, like any filter that matches nothing.
+    /// The home page: featured, newest and popular courses, a few of each category, and for a
+    /// signed-in learner the courses they are taking.
     #[instrument(skip_all, err(level = "debug"))]
-    pub async fn home(&self, category: Option<&str>) -> Result<HomePage, ServiceError> {
-        let categories = self.store().list_categories().await?;
-        let courses = self
-            .store()
+    pub async fn home(&self, viewer: Option<&Actor>) -> Result<HomePage, ServiceError> {
+        let store = self.store();
+        let categories = store.list_categories().await?;
+        let newest = store
             .list_published_courses(&CourseFilter {
-                category: parse_category(category)?,
-                limit: Self::HOME_COURSES,
+                category: None,
+                limit: Self::HOME_ROW,
                 offset: 0,
             })
             .await?;
+        let since = store::now_millis() - Self::POPULAR_DAYS * 24 * 3_600_000;
+        let popular = store.popular_since(since, Self::HOME_ROW).await?;
+        let featured = store.featured_courses(Self::HOME_ROW).await?;
+        let mut by_category = Vec::new();
+        for category in &categories {
+            let courses = store
+                .list_published_courses(&CourseFilter {
+                    category: Some(category.slug.clone()),
+                    limit: Self::HOME_PER_CATEGORY,
+                    offset: 0,
+                })
+                .await?;
+            if !courses.is_empty() {
+                by_category.push((category.clone(), courses));
+            }
+        }
+        let continue_learning = match viewer {
+            Some(actor) => {
+                let mut taking = self.my_learning(actor).await?;
+                taking.retain(|entry| entry.percent < 100);
+                taking.truncate(Self::HOME_CONTINUE);
+                taking
+            }
+            None => Vec::new(),
+        };
         Ok(HomePage {
             categories,
-            courses,
+            featured,
+            newest,
+            popular,
+            by_category,
+            continue_learning,
         })
+    }
+
+    /// Picks course `id` for the home page or takes it off (admins).
+    pub async fn set_featured(
+        &self,
+        viewer: &Actor,
+        id: domain::CourseId,
+        featured: bool,
+    ) -> Result<(), ServiceError> {
+        if !domain::permissions::can_moderate(Some(viewer)) {
+            return Err(ServiceError::Forbidden);
+        }
+        let mut tx = self.store().begin().await?;
+        let found = tx.set_featured(id, featured, store::now_millis()).await?;
+        tx.commit().await?;
+        if found {
+            Ok(())
+        } else {
+            Err(ServiceError::NotFound)
+        }
     }
 
     /// Every category, in menu order.
@@ -44,25 +98,17 @@ impl Services {
         Ok(self.store().list_categories().await?)
     }
 
-    /// Page `page` (from 1) of the published catalog, optionally of one category.
-    #[instrument(skip_all, fields(page = page, category = category), err(level = "debug"))]
-    pub async fn catalog(
-        &self,
-        category: Option<&str>,
-        page: u32,
-    ) -> Result<CatalogPage, ServiceError> {
-        let page = i64::from(page.max(1));
-        let mut courses = self
-            .store()
-            .list_published_courses(&CourseFilter {
-                category: parse_category(category)?,
-                limit: Self::CATALOG_PAGE + 1,
-                offset: (page - 1) * Self::CATALOG_PAGE,
-            })
-            .await?;
-        let has_more = courses.len() as i64 > Self::CATALOG_PAGE;
-        courses.truncate(Self::CATALOG_PAGE as usize);
-        Ok(CatalogPage { courses, has_more })
+    /// A page of the published catalog: the filters, order and cursor of `query`, with the
+    /// number of matches and the categories for the filter menu.
+    #[instrument(skip_all, err(level = "debug"))]
+    pub async fn browse(&self, query: &CatalogQuery) -> Result<CatalogPage, ServiceError> {
+        let page = self.store().browse(query, browse::PAGE_SIZE).await?;
+        Ok(CatalogPage {
+            courses: page.courses,
+            next: page.next,
+            total: page.total,
+            categories: self.store().list_categories().await?,
+        })
     }
 
     /// A published course with its outline.
@@ -76,8 +122,8 @@ impl Services {
     }
 
     /// A lesson of a published course, with its place in the course, locked unless `viewer` may
-    /// read it ([`domain::can_view_lesson`]). Nobody can buy a course yet, so nobody holds an
-    /// entitlement: commerce supplies it.
+    /// read it ([`domain::can_view_lesson`]) with what they hold of the course, and with their
+    /// progress and what would unlock it.
     #[instrument(skip_all, fields(slug = slug, lesson = lesson.get()), err(level = "debug"))]
     pub async fn lesson(
         &self,
@@ -87,11 +133,16 @@ impl Services {
     ) -> Result<LessonView, ServiceError> {
         let course = self.course(slug).await?;
         let author = course.author;
-        let mut view = LessonView::locate(course, lesson, viewer, Entitlement::None)
+        let entitlement = match viewer {
+            Some(actor) => self.store().entitlement(actor.id, course.card.id).await?,
+            None => Entitlement::None,
+        };
+        let mut view = LessonView::locate(course, lesson, viewer, entitlement)
             .ok_or(ServiceError::NotFound)?;
         if !view.locked {
             view.content = self.lesson_content(lesson, author).await?;
         }
+        self.lesson_extras(viewer, &mut view, entitlement).await?;
         Ok(view)
     }
 
@@ -160,15 +211,5 @@ impl Services {
             return Ok(Vec::new());
         }
         Ok(self.store().search_published_courses(&query, 50).await?)
-    }
-}
-
-/// A category filter from a URL: absent or empty means all; a malformed one is a user error.
-fn parse_category(raw: Option<&str>) -> Result<Option<Slug>, ServiceError> {
-    match raw.map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some(raw) => Slug::parse(raw)
-            .map(Some)
-            .map_err(|_| ServiceError::Invalid("category")),
     }
 }

@@ -39,6 +39,9 @@ pub struct SeedReport {
     pub author: Option<(String, String)>,
 }
 
+/// One demo course in this many is featured on the home page.
+const FEATURE_EVERY: usize = 7;
+
 /// The demo administrator. Their password is generated and printed by the seed.
 const DEMO_ADMIN: &str = "admin@example.com";
 
@@ -130,7 +133,7 @@ pub async fn seed(services: &Services, dir: &Path) -> Result<SeedReport, Service
         ip: "demo seed".to_owned(),
         user_agent: "lore seed-demo".to_owned(),
     };
-    for path in archives {
+    for (index, path) in archives.into_iter().enumerate() {
         let manifest = read_manifest(&path)?;
         if store.slug_in_use(&manifest.course.slug, None).await? {
             continue;
@@ -153,6 +156,11 @@ pub async fn seed(services: &Services, dir: &Path) -> Result<SeedReport, Service
                 store::now_millis(),
             )
             .await?;
+        // Every seventh course is on the home page's "featured" row, as an admin would pick.
+        if index % FEATURE_EVERY == 0 {
+            tx.set_featured(imported.course, true, store::now_millis())
+                .await?;
+        }
         tx.commit().await?;
         report.courses += 1;
         report.lessons += imported.lessons;

@@ -79,6 +79,12 @@ pub enum ServiceError {
     /// A review, publishing or listing step was refused.
     #[error("review: {0}")]
     Review(domain::review::ReviewProblem),
+    /// A learner's step (enrolling, reviewing, progress, following) was refused.
+    #[error("learning: {0}")]
+    Learning(domain::learning::LearningProblem),
+    /// The batch a progress report was written in failed; the cause, shared by the batch.
+    #[error("progress batch failed: {0}")]
+    BatchFailed(#[source] std::sync::Arc<ServiceError>),
     /// The platform failed; not the user's fault.
     #[error("store unavailable")]
     Unavailable(#[source] StoreError),

@@ -13,9 +13,11 @@ pub mod course_archive;
 mod covers;
 pub mod demo;
 mod error;
+pub mod learning;
 pub mod mail;
 pub mod media;
 pub mod notifications;
+pub mod progress_batch;
 mod review;
 mod secrets;
 mod session_cache;
@@ -46,6 +48,8 @@ pub struct Services {
     /// Checks and resizes uploaded pictures under one memory budget.
     images: images::ImagePipeline,
     bell: Arc<notifications::Bell>,
+    /// Writes this node's progress reports in batches.
+    progress: Arc<progress_batch::ProgressBatcher>,
 }
 
 impl Services {
@@ -60,6 +64,7 @@ impl Services {
             signer: Arc::default(),
             images: images::ImagePipeline::default(),
             bell: Arc::default(),
+            progress: Arc::default(),
         }
     }
 

@@ -408,13 +408,24 @@ impl Services {
         };
         let actor = viewer.map(|v| &v.actor);
         if !signed && !rules::can_read(actor, record.kind, record.owner) {
-            // Until purchases exist, nobody holds an entitlement: previews are what learners read.
-            let uses: Vec<_> = self
-                .store()
-                .live_lessons_using_media(id)
-                .await?
+            let lessons = self.store().live_lessons_using_media(id).await?;
+            let owned = match actor {
+                Some(actor) => {
+                    let courses: Vec<_> = lessons.iter().map(|(id, _, _)| *id).collect();
+                    self.store().active_entitlements(actor.id, &courses).await?
+                }
+                None => Default::default(),
+            };
+            let uses: Vec<_> = lessons
                 .into_iter()
-                .map(|(course, lesson)| (course, lesson, domain::Entitlement::None))
+                .map(|(id, course, lesson)| {
+                    let held = if owned.contains(&id) {
+                        domain::Entitlement::Active
+                    } else {
+                        domain::Entitlement::None
+                    };
+                    (course, lesson, held)
+                })
                 .collect();
             if !rules::can_read_in_lessons(actor, &uses) {
                 return Err(ServiceError::NotFound);

@@ -3,6 +3,7 @@
 use crate::db::{Tx, on};
 use crate::{Store, StoreError, now_millis};
 use domain::authoring::{CourseSettings, DEFAULT_REFUND_DAYS, Level};
+use domain::rating::RatingSummary;
 use domain::{
     Category, CategoryId, ChapterId, ChapterOutline, CourseCard, CourseDetail, CourseId,
     CourseStatus, Currency, Lang, LessonId, LessonKind, LessonOutline, LocalizedText, MediaId,
@@ -79,9 +80,10 @@ pub struct CourseFilter {
 }
 
 /// The columns a course card needs; shared by every query that lists cards.
-const CARD_COLUMNS: &str = "c.id, c.slug, c.title, c.subtitle, u.display_name AS author_name, \
+pub(crate) const CARD_COLUMNS: &str = "c.id, c.slug, c.title, c.subtitle, u.display_name AS author_name, \
      k.slug AS category_slug, c.language, c.price_minor, c.currency, c.cover_media_id, \
-     (SELECT COUNT(*) FROM lessons l WHERE l.course_id = c.id) AS lesson_count";
+     (SELECT COUNT(*) FROM lessons l WHERE l.course_id = c.id) AS lesson_count, \
+     c.rating_count, c.rating_stars";
 
 const LIST_PUBLISHED: &str = const_format::concatcp!(
     "SELECT ",
@@ -102,9 +104,46 @@ const LIST_PUBLISHED_IN_CATEGORY: &str = const_format::concatcp!(
 const PUBLISHED_BY_SLUG: &str = const_format::concatcp!(
     "SELECT ",
     CARD_COLUMNS,
-    ", c.description, c.author_id, c.status, k.id AS category_id, k.name_en, k.name_zh \
+    ", c.description, c.author_id, c.status, k.id AS category_id, k.name_en, k.name_zh, \
+     c.rating_1, c.rating_2, c.rating_3, c.rating_4, c.rating_5, c.outcomes, c.level, \
+     u.bio AS author_bio, c.enrollments, COALESCE(c.published_at, c.updated_at) AS published_at, \
+     c.featured_at \
      FROM courses c JOIN users u ON u.id = c.author_id JOIN categories k ON k.id = c.category_id \
      WHERE c.status = 'published' AND c.slug = $1"
+);
+
+const FEATURED: &str = const_format::concatcp!(
+    "SELECT ",
+    CARD_COLUMNS,
+    " FROM courses c JOIN users u ON u.id = c.author_id JOIN categories k ON k.id = c.category_id \
+     WHERE c.status = 'published' AND c.featured_at IS NOT NULL \
+     ORDER BY c.featured_at DESC, c.id DESC LIMIT $1"
+);
+
+const POPULAR_SINCE: &str = const_format::concatcp!(
+    "SELECT ",
+    CARD_COLUMNS,
+    " FROM courses c JOIN users u ON u.id = c.author_id JOIN categories k ON k.id = c.category_id \
+     JOIN (SELECT course_id, COUNT(*) AS n FROM entitlements \
+           WHERE created_at >= $1 AND status = 'active' GROUP BY course_id) p \
+       ON p.course_id = c.id \
+     WHERE c.status = 'published' ORDER BY p.n DESC, c.id DESC LIMIT $2"
+);
+
+const BY_AUTHOR: &str = const_format::concatcp!(
+    "SELECT ",
+    CARD_COLUMNS,
+    " FROM courses c JOIN users u ON u.id = c.author_id JOIN categories k ON k.id = c.category_id \
+     WHERE c.status = 'published' AND c.author_id = $1 \
+     ORDER BY c.published_at DESC, c.id DESC LIMIT $2"
+);
+
+const CARD_BY_ID: &str = const_format::concatcp!(
+    "SELECT ",
+    CARD_COLUMNS,
+    ", c.status, c.author_id \
+     FROM courses c JOIN users u ON u.id = c.author_id JOIN categories k ON k.id = c.category_id \
+     WHERE c.id = $1"
 );
 
 const SEARCH_PUBLISHED: &str = const_format::concatcp!(
@@ -118,8 +157,8 @@ const SEARCH_PUBLISHED: &str = const_format::concatcp!(
 );
 
 #[derive(sqlx::FromRow)]
-struct CardRow {
-    id: i64,
+pub(crate) struct CardRow {
+    pub(crate) id: i64,
     slug: String,
     title: String,
     subtitle: String,
@@ -130,6 +169,8 @@ struct CardRow {
     currency: String,
     cover_media_id: Option<i64>,
     lesson_count: i64,
+    rating_count: i64,
+    rating_stars: i64,
 }
 
 impl TryFrom<CardRow> for CourseCard {
@@ -151,6 +192,13 @@ impl TryFrom<CardRow> for CourseCard {
                 .map_err(|e| StoreError::corrupt("courses", e))?,
             cover: row.cover_media_id.map(MediaId::new),
             lesson_count: row.lesson_count,
+            rating_count: row.rating_count,
+            rating_tenths: RatingSummary {
+                count: row.rating_count,
+                stars: row.rating_stars,
+                histogram: [0; 5],
+            }
+            .mean_tenths(),
         })
     }
 }
@@ -187,6 +235,17 @@ struct DetailRow {
     category_id: i64,
     name_en: String,
     name_zh: String,
+    rating_1: i64,
+    rating_2: i64,
+    rating_3: i64,
+    rating_4: i64,
+    rating_5: i64,
+    outcomes: String,
+    level: String,
+    author_bio: String,
+    enrollments: i64,
+    published_at: i64,
+    featured_at: Option<i64>,
 }
 
 /// One chapter, and one of its lessons if it has any (a LEFT JOIN row).
@@ -249,6 +308,116 @@ impl Store {
         rows.into_iter().map(CourseCard::try_from).collect()
     }
 
+    /// Every published course's slug and when it last changed (Unix ms), for `sitemap.xml`.
+    pub async fn published_slugs(&self) -> Result<Vec<(Slug, i64)>, StoreError> {
+        let rows: Vec<(String, i64)> = on!(Pool, &self.pool, |pool| {
+            sqlx::query_as(
+                "SELECT slug, updated_at FROM courses WHERE status = 'published' ORDER BY id",
+            )
+            .fetch_all(pool)
+            .await?
+        });
+        rows.into_iter()
+            .map(|(slug, at)| {
+                Slug::parse(&slug)
+                    .map(|slug| (slug, at))
+                    .map_err(|e| StoreError::corrupt("courses", e))
+            })
+            .collect()
+    }
+
+    /// `author`'s published courses, newest first.
+    pub async fn courses_by(
+        &self,
+        author: UserId,
+        limit: i64,
+    ) -> Result<Vec<CourseCard>, StoreError> {
+        let rows: Vec<CardRow> = on!(Pool, &self.pool, |pool| {
+            sqlx::query_as(BY_AUTHOR)
+                .bind(author.get())
+                .bind(limit)
+                .fetch_all(pool)
+                .await?
+        });
+        rows.into_iter().map(CourseCard::try_from).collect()
+    }
+
+    /// `author`'s public biography (empty when they wrote none).
+    pub async fn author_bio(&self, author: UserId) -> Result<String, StoreError> {
+        let row: Option<(String,)> = on!(Pool, &self.pool, |pool| {
+            sqlx::query_as("SELECT bio FROM users WHERE id = $1")
+                .bind(author.get())
+                .fetch_optional(pool)
+                .await?
+        });
+        Ok(row.map(|(bio,)| bio).unwrap_or_default())
+    }
+
+    /// The account with `handle`, if any.
+    pub async fn user_by_handle(&self, handle: &str) -> Result<Option<UserId>, StoreError> {
+        let row: Option<(i64,)> = on!(Pool, &self.pool, |pool| {
+            sqlx::query_as("SELECT id FROM users WHERE handle = $1")
+                .bind(handle)
+                .fetch_optional(pool)
+                .await?
+        });
+        Ok(row.map(|(id,)| UserId::new(id)))
+    }
+
+    /// Published courses an admin picked for the home page, newest pick first.
+    pub async fn featured_courses(&self, limit: i64) -> Result<Vec<CourseCard>, StoreError> {
+        let rows: Vec<CardRow> = on!(Pool, &self.pool, |pool| {
+            sqlx::query_as(FEATURED).bind(limit).fetch_all(pool).await?
+        });
+        rows.into_iter().map(CourseCard::try_from).collect()
+    }
+
+    /// The published courses most learners enrolled in since `since` (Unix ms), most first.
+    pub async fn popular_since(
+        &self,
+        since: i64,
+        limit: i64,
+    ) -> Result<Vec<CourseCard>, StoreError> {
+        let rows: Vec<CardRow> = on!(Pool, &self.pool, |pool| {
+            sqlx::query_as(POPULAR_SINCE)
+                .bind(since)
+                .bind(limit)
+                .fetch_all(pool)
+                .await?
+        });
+        rows.into_iter().map(CourseCard::try_from).collect()
+    }
+
+    /// Course `id`'s card, whatever its state, with its state and author.
+    pub async fn course_card(
+        &self,
+        id: CourseId,
+    ) -> Result<Option<(CourseCard, CourseStatus, UserId)>, StoreError> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            #[sqlx(flatten)]
+            card: CardRow,
+            status: String,
+            author_id: i64,
+        }
+        let row: Option<Row> = on!(Pool, &self.pool, |pool| {
+            sqlx::query_as(CARD_BY_ID)
+                .bind(id.get())
+                .fetch_optional(pool)
+                .await?
+        });
+        row.map(|row| {
+            let status = CourseStatus::parse(&row.status)
+                .ok_or_else(|| StoreError::corrupt("courses", &row.status))?;
+            Ok((
+                CourseCard::try_from(row.card)?,
+                status,
+                UserId::new(row.author_id),
+            ))
+        })
+        .transpose()
+    }
+
     /// Published courses whose title, subtitle or description contains `needle` (any case).
     pub async fn search_published_courses(
         &self,
@@ -286,6 +455,21 @@ impl Store {
             name_en: row.name_en,
             name_zh: row.name_zh,
         })?;
+        let rating = RatingSummary {
+            count: row.card.rating_count,
+            stars: row.card.rating_stars,
+            histogram: [
+                row.rating_1,
+                row.rating_2,
+                row.rating_3,
+                row.rating_4,
+                row.rating_5,
+            ],
+        };
+        let outcomes: Vec<String> =
+            serde_json::from_str(&row.outcomes).map_err(|e| StoreError::corrupt("courses", e))?;
+        let level =
+            Level::parse(&row.level).ok_or_else(|| StoreError::corrupt("courses", &row.level))?;
         let card = CourseCard::try_from(row.card)?;
         let chapters = tx.outline(card.id).await?;
         tx.rollback().await?;
@@ -297,6 +481,13 @@ impl Store {
             description: row.description,
             category,
             chapters,
+            rating,
+            outcomes,
+            level,
+            author_bio: row.author_bio,
+            enrollments: row.enrollments,
+            published_at: row.published_at,
+            featured: row.featured_at.is_some(),
         }))
     }
 }
@@ -345,6 +536,41 @@ impl Tx {
 }
 
 impl Tx {
+    /// Sets `user`'s public biography.
+    pub async fn set_bio(&mut self, user: UserId, bio: &str) -> Result<(), StoreError> {
+        on!(TxInner, &mut self.inner, |tx| {
+            sqlx::query("UPDATE users SET bio = $2 WHERE id = $1")
+                .bind(user.get())
+                .bind(bio)
+                .execute(&mut **tx)
+                .await?;
+        });
+        Ok(())
+    }
+
+    /// Picks course `id` for the home page (at `now`) or takes it off. Returns whether the
+    /// course exists.
+    pub async fn set_featured(
+        &mut self,
+        id: CourseId,
+        featured: bool,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let changed = on!(TxInner, &mut self.inner, |tx| {
+            sqlx::query(
+                "UPDATE courses SET featured_at = CASE WHEN $2 THEN COALESCE(featured_at, $3) \
+                 ELSE NULL END WHERE id = $1",
+            )
+            .bind(id.get())
+            .bind(featured)
+            .bind(now)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected()
+        });
+        Ok(changed > 0)
+    }
+
     /// Creates a category or, if its slug exists, renames and re-sorts it.
     pub async fn upsert_category(
         &mut self,

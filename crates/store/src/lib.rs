@@ -20,11 +20,13 @@
 
 mod accounts;
 mod authoring;
+mod browse;
 mod catalog;
 mod changes;
 mod connect;
 mod db;
 mod error;
+mod learning;
 mod media;
 mod notifications;
 mod review;
@@ -36,11 +38,13 @@ pub use accounts::{Credentials, NewUser, UserRecord};
 pub use authoring::{
     CourseDraft, DraftChapter, DraftLesson, DraftLessonItem, RevisionSummary, StudioCourse,
 };
+pub use browse::BrowsePage;
 pub use catalog::{CourseFilter, NewCategory, NewChapter, NewCourse, NewLesson};
 pub use changes::{Change, ChangeListener, Heard};
 pub use connect::{Backend, Store};
 pub use db::Tx;
 pub use error::StoreError;
+pub use learning::{LearningRow, ProgressWrite, ReviewRecord};
 pub use media::{MediaRecord, NewMedia};
 pub use notifications::{Audience, Digest, Fanout, FanoutStep, NotificationRecord};
 pub use review::{QueueEntry, RevisionForReview};

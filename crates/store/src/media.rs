@@ -4,7 +4,8 @@
 use crate::db::{Tx, on};
 use crate::{Store, StoreError, now_millis};
 use domain::{
-    CourseAccess, CourseStatus, LessonId, LessonKind, LessonOutline, MediaId, MediaKind, UserId,
+    CourseAccess, CourseId, CourseStatus, LessonId, LessonKind, LessonOutline, MediaId, MediaKind,
+    UserId,
 };
 
 /// A file to record, already stored under `storage_key`.
@@ -92,6 +93,7 @@ struct AttachedRow {
 /// A live lesson using a file, with its course's author and status.
 #[derive(sqlx::FromRow)]
 struct LiveUseRow {
+    course_id: i64,
     author_id: i64,
     status: String,
     id: i64,
@@ -170,10 +172,10 @@ impl Store {
     pub async fn live_lessons_using_media(
         &self,
         id: MediaId,
-    ) -> Result<Vec<(CourseAccess, LessonOutline)>, StoreError> {
+    ) -> Result<Vec<(CourseId, CourseAccess, LessonOutline)>, StoreError> {
         let rows: Vec<LiveUseRow> = on!(Pool, &self.pool, |pool| {
             sqlx::query_as(
-                "SELECT c.author_id, c.status, l.id, l.title, l.kind, l.is_preview, \
+                "SELECT c.id AS course_id, c.author_id, c.status, l.id, l.title, l.kind, l.is_preview, \
                  l.duration_seconds FROM lessons l JOIN courses c ON c.id = l.course_id \
                  WHERE l.media_id = $1 \
                  OR l.id IN (SELECT lesson_id FROM lesson_files WHERE media_id = $1)",
@@ -197,7 +199,7 @@ impl Store {
                     is_preview: row.is_preview,
                     duration_seconds: row.duration_seconds,
                 };
-                Ok((course, lesson))
+                Ok((CourseId::new(row.course_id), course, lesson))
             })
             .collect()
     }

@@ -545,49 +545,4 @@ impl Tx {
         });
         Ok(())
     }
-
-    /// Gives `user` an active entitlement to `course` (free enrollment and purchases write these
-    /// from issues 10 and 11; tests and benchmarks use it now). Idempotent.
-    pub async fn grant_entitlement(
-        &mut self,
-        user: UserId,
-        course: CourseId,
-        source: &str,
-        now: i64,
-    ) -> Result<(), StoreError> {
-        on!(TxInner, &mut self.inner, |tx| {
-            sqlx::query(
-                "INSERT INTO entitlements (user_id, course_id, status, source, created_at) \
-                 VALUES ($1, $2, 'active', $3, $4) ON CONFLICT DO NOTHING",
-            )
-            .bind(user.get())
-            .bind(course.get())
-            .bind(source)
-            .bind(now)
-            .execute(&mut **tx)
-            .await?;
-        });
-        Ok(())
-    }
-
-    /// Makes `follower` follow `author` (the follow button comes with issue 10). Idempotent.
-    pub async fn follow(
-        &mut self,
-        follower: UserId,
-        author: UserId,
-        now: i64,
-    ) -> Result<(), StoreError> {
-        on!(TxInner, &mut self.inner, |tx| {
-            sqlx::query(
-                "INSERT INTO follows (follower_id, author_id, created_at) VALUES ($1, $2, $3) \
-                 ON CONFLICT DO NOTHING",
-            )
-            .bind(follower.get())
-            .bind(author.get())
-            .bind(now)
-            .execute(&mut **tx)
-            .await?;
-        });
-        Ok(())
-    }
 }

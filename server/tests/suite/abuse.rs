@@ -803,6 +803,10 @@ async fn the_audit_log_pages_and_filters() {
         .await
         .unwrap();
     assert!(html.contains("sign_in_failed"), "{html}");
+    assert!(
+        html.contains("Failed sign-in"),
+        "events are named, not coded"
+    );
     assert!(!html.contains("probe_event"), "filtered on the server");
     app.stop().await;
 }

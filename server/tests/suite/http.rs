@@ -4,7 +4,7 @@
 use crate::support::{self, TestApp};
 use std::time::Duration;
 
-/// Newest first: the home page shows the last 20 demo courses of the seed table.
+/// Newest first: the last `n` demo courses of the seed table.
 fn newest_demo_titles(n: usize) -> Vec<String> {
     let all = services::demo::course_titles(&support::demo_dir()).unwrap();
     all.into_iter().rev().take(n).collect()
@@ -14,8 +14,24 @@ fn escaped(title: &str) -> String {
     title.replace('&', "&amp;")
 }
 
+/// `html` without the markers Leptos puts between a text's static and dynamic parts
+/// (`Courses found: <!>42`), so a test can look for the sentence a reader sees.
+fn read(html: &str) -> String {
+    html.replace("<!>", "").replace("<!---->", "")
+}
+
+/// The result count's heading as a reader sees it.
+fn result_count(html: &str) -> String {
+    let text = read(html);
+    let start = text.find("data-testid=\"result-count\"").unwrap_or(0);
+    let tail = &text[start..];
+    let open = tail.find('>').map_or(0, |i| i + 1);
+    let close = tail.find("</h2>").unwrap_or(tail.len());
+    tail[open..close.max(open)].to_owned()
+}
+
 #[tokio::test]
-async fn the_home_page_is_server_rendered_from_the_database() {
+async fn the_home_and_catalog_pages_are_server_rendered_from_the_database() {
     for app in TestApp::spawn().demo().every_backend().await {
         let response = app.get("/").await;
         assert_eq!(response.status(), 200, "{:?}", app.backend());
@@ -26,41 +42,109 @@ async fn the_home_page_is_server_rendered_from_the_database() {
             .to_owned();
         assert!(content_type.starts_with("text/html"), "{content_type}");
         let html = response.text().await.unwrap();
+        // The "new courses" row: the eight newest.
+        for title in newest_demo_titles(8) {
+            assert!(
+                html.contains(&escaped(&title)),
+                "{:?}: {title} missing from the home page",
+                app.backend()
+            );
+        }
+        assert!(
+            html.contains("href=\"/courses?category=design\""),
+            "see all"
+        );
+
+        // The catalog's first page: the 20 newest, and how many there are in all.
+        let html = app.get("/courses").await.text().await.unwrap();
         for title in newest_demo_titles(20) {
             assert!(
                 html.contains(&escaped(&title)),
-                "{:?}: {title} missing",
+                "{:?}: {title} missing from the catalog",
                 app.backend()
             );
         }
         let oldest = services::demo::course_titles(&support::demo_dir()).unwrap()[0].clone();
-        assert!(
-            !html.contains(&oldest),
-            "only the newest 20 are on the home page"
+        assert!(!html.contains(&oldest), "a page holds 20");
+        assert_eq!(
+            result_count(&html),
+            "Courses found: 42",
+            "{:?}",
+            app.backend()
         );
         app.stop().await;
     }
 }
 
+/// The catalog's filters work from the URL alone (a GET form without JavaScript); a malformed
+/// filter is dropped, not an error, and pages follow a cursor without repeating a course.
 #[tokio::test]
-async fn the_category_filter_works_without_javascript() {
-    let app = TestApp::spawn().demo().sqlite().await;
-    let html = app.get("/?category=design").await.text().await.unwrap();
-    assert!(html.contains("UI 设计基础课"));
-    assert!(html.contains("Design Systems That Last"));
-    assert!(
-        !html.contains("Rust 从零到实战"),
-        "a programming course leaked into design"
-    );
-    let unknown = app.get("/?category=nothing-here").await;
-    assert_eq!(unknown.status(), 200);
-    let bad = app.get("/?category=Not%20A%20Slug").await;
-    assert_eq!(
-        bad.status(),
-        400,
-        "a malformed filter is the user's mistake, not a 500"
-    );
-    app.stop().await;
+async fn the_catalog_filters_and_pages_without_javascript() {
+    for app in TestApp::spawn().demo().every_backend().await {
+        let html = app
+            .get("/courses?category=design")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("UI 设计基础课"));
+        assert!(html.contains("Design Systems That Last"));
+        assert!(
+            !html.contains("Rust 从零到实战"),
+            "a programming course leaked into design"
+        );
+        assert_eq!(
+            result_count(&html),
+            "Courses found: 7",
+            "{:?}",
+            app.backend()
+        );
+        let free = app
+            .get("/courses?price=free&lang=en&sort=price")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(
+            result_count(&free),
+            "Courses found: 4",
+            "{:?}",
+            app.backend()
+        );
+        let ranged = app
+            .get("/courses?currency=USD&min=20&max=30")
+            .await
+            .text()
+            .await
+            .unwrap();
+        // USD 29.00 courses (Figma, yoga, running); nothing priced in yuan.
+        assert_eq!(
+            result_count(&ranged),
+            "Courses found: 3",
+            "{:?}",
+            app.backend()
+        );
+        let unknown = app.get("/courses?category=nothing-here").await;
+        assert_eq!(unknown.status(), 200);
+        let bad = app.get("/courses?category=Not%20A%20Slug&rating=9").await;
+        assert_eq!(bad.status(), 200, "a malformed filter is dropped");
+
+        // Two pages by cursor: 20 + 20 + 2 distinct courses.
+        let mut seen = std::collections::HashSet::new();
+        let mut query = domain::browse::CatalogQuery::default();
+        loop {
+            let page = app.services.browse(&query).await.unwrap();
+            for card in &page.courses {
+                assert!(seen.insert(card.id), "{} twice", card.slug);
+            }
+            match page.next {
+                Some(next) => query.after = Some(next),
+                None => break,
+            }
+        }
+        assert_eq!(seen.len(), 42, "{:?}", app.backend());
+        app.stop().await;
+    }
 }
 
 #[tokio::test]
@@ -120,15 +204,15 @@ async fn the_language_follows_the_cookie_then_accept_language() {
     };
     let english = get("en-US,en;q=0.9", None).await;
     assert!(english.contains("lang=\"en\""));
-    assert!(english.contains("New courses"));
+    assert!(english.contains("Browse all courses"));
     for accept in ["zh-CN,zh;q=0.9", "zh-TW", "zh", "fr, zh;q=0.5"] {
         let chinese = get(accept, None).await;
         assert!(chinese.contains("lang=\"zh-CN\""), "{accept}");
-        assert!(chinese.contains("最新课程"), "{accept}");
+        assert!(chinese.contains("浏览全部课程"), "{accept}");
     }
     let chosen = get("zh-CN", Some("lore_lang=en")).await;
     assert!(
-        chosen.contains("New courses"),
+        chosen.contains("Browse all courses"),
         "the cookie beats Accept-Language"
     );
     app.stop().await;

@@ -6,6 +6,7 @@ mod abuse;
 mod archives;
 mod covers;
 mod http;
+mod learning;
 mod media;
 mod notifications;
 mod security;

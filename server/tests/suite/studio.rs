@@ -6,7 +6,7 @@ use domain::Role;
 use serde_json::json;
 
 /// A form that makes a valid course in the demo catalog's first category.
-fn new_course(title: &str) -> Vec<(&'static str, String)> {
+pub(crate) fn new_course(title: &str) -> Vec<(&'static str, String)> {
     vec![
         ("title", title.to_owned()),
         ("category", "1".to_owned()),
@@ -274,7 +274,7 @@ async fn two_nodes_share_lesson_versions() {
     }
 }
 
-async fn save_body(
+pub(crate) async fn save_body(
     node: &TestApp,
     author: &str,
     lesson: &str,
@@ -331,12 +331,12 @@ pub(crate) async fn structure(
 }
 
 /// The first bytes of an MP4 file (an `ftyp` box), of an MP3 with an ID3 tag, and of a PNG.
-const MP4_HEAD: &[u8] = b"\0\0\0\x18ftypisom\0\0\x02\0isomiso2";
+pub(crate) const MP4_HEAD: &[u8] = b"\0\0\0\x18ftypisom\0\0\x02\0isomiso2";
 const MP3_HEAD: &[u8] = b"ID3\x04\0\0\0\0\0\x21";
 const PNG_HEAD: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
 
 /// Uploads, as `cookie`'s, a 4 KiB file starting with `head`: its id.
-async fn upload_file(app: &TestApp, cookie: &str, query: &str, head: &[u8]) -> String {
+pub(crate) async fn upload_file(app: &TestApp, cookie: &str, query: &str, head: &[u8]) -> String {
     let mut body = head.to_vec();
     body.resize(4096, 7);
     let response = app.upload(Some(cookie), query, body).await;

@@ -11,11 +11,11 @@ use testdb::TestDb;
 
 use testdb::write_alone as write;
 
-fn slug(s: &str) -> Slug {
+pub(crate) fn slug(s: &str) -> Slug {
     Slug::parse(s).unwrap()
 }
 
-async fn author(store: &Store, email: &str) -> UserId {
+pub(crate) async fn author(store: &Store, email: &str) -> UserId {
     write!(store, |tx| tx
         .create_user(&NewUser {
             email: Email::parse(email).unwrap(),
@@ -27,7 +27,7 @@ async fn author(store: &Store, email: &str) -> UserId {
     .unwrap()
 }
 
-async fn category(store: &Store, s: &str, position: i64) -> domain::CategoryId {
+pub(crate) async fn category(store: &Store, s: &str, position: i64) -> domain::CategoryId {
     write!(store, |tx| tx
         .upsert_category(&NewCategory {
             slug: slug(s),
@@ -41,7 +41,7 @@ async fn category(store: &Store, s: &str, position: i64) -> domain::CategoryId {
     .unwrap()
 }
 
-fn course(
+pub(crate) fn course(
     s: &str,
     author: UserId,
     category: domain::CategoryId,

@@ -4,3 +4,4 @@
 
 mod accounts;
 mod catalog;
+mod learning;
