@@ -32,7 +32,7 @@ for i in range(n):
     cur = con.execute("INSERT INTO users (email, display_name, role, created_at) VALUES (?, ?, 'learner', ?)",
                       (f"beacon{i}@bench.test", f"Learner {i}", now))
     user = cur.lastrowid
-    token = f"bench-token-{i:05d}-{'x' * 20}"
+    token = hashlib.sha256(f"bench-learner-{i}".encode()).hexdigest()  # 64 hex digits, as Lore's
     con.execute("INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at) VALUES (?, ?, ?, ?)",
                 (hashlib.sha256(token.encode()).hexdigest(), user, now, now))
     con.execute("INSERT INTO entitlements (user_id, course_id, status, source, created_at) VALUES (?, ?, 'active', 'free', ?)",

@@ -65,7 +65,8 @@ macro_rules! seed {
         };
         let price = if id % 10 == 0 { 0 } else { (id * 37 % 300) * 100 };
         let count = id * 7 % 60;
-        let stars = count * (2 + id % 4);
+        // The mean (2 to 5 stars) varies independently of the level (which follows id % 4).
+        let stars = count * (2 + id / 4 % 4);
         let published = 1_700_000_000_000 + id * 60_000;
         sqlx::query(
             "INSERT INTO courses (id, slug, author_id, category_id, title, subtitle, description, \
