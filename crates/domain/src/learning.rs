@@ -214,6 +214,12 @@ pub enum LearningProblem {
     NotFinished,
 }
 
+/// Whether an account has a public author page: anyone who teaches (an author, reviewer or admin
+/// role) or has published courses; a learner who never taught has none.
+pub fn has_author_page(role: crate::Role, published_courses: usize) -> bool {
+    role != crate::Role::Learner || published_courses > 0
+}
+
 /// Whether a learner may follow `author` (not themselves).
 pub fn can_follow(viewer: &Actor, author: UserId) -> bool {
     viewer.id != author
@@ -231,6 +237,13 @@ mod tests {
             id: UserId::new(id),
             role: Role::Learner,
         }
+    }
+
+    #[test]
+    fn only_those_who_teach_have_an_author_page() {
+        assert!(!has_author_page(Role::Learner, 0));
+        assert!(has_author_page(Role::Learner, 1));
+        assert!(has_author_page(Role::Author, 0));
     }
 
     fn offer(status: CourseStatus, free: bool) -> Offer {

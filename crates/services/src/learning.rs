@@ -382,8 +382,7 @@ impl Services {
         .ok_or(ServiceError::NotFound)?;
         let user = self.store().user(id).await?.ok_or(ServiceError::NotFound)?;
         let courses = self.store().courses_by(id, AUTHOR_COURSES_SHOWN).await?;
-        // Learners have no public page; authors (and staff who teach) do.
-        if user.role == domain::Role::Learner && courses.is_empty() {
+        if !rules::has_author_page(user.role, courses.len()) {
             return Err(ServiceError::NotFound);
         }
         let following = match viewer {

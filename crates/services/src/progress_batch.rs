@@ -64,7 +64,7 @@ impl ProgressBatcher {
             return result.map_err(ServiceError::BatchFailed);
         }
         // The writer is gone (its runtime shut down): write alone.
-        write_batch(&store.clone(), &[(write, at)]).await
+        write_batch(store, &[(write, at)]).await
     }
 }
 
