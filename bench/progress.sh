@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Progress beacons at scale on SQLite: 2,000 signed-in learners each report their playback
-# position every 5 s (400 reports a second, each on a kept-alive connection, as a playing lesson
-# sends them) while wrk loads a course page; the bar is that the page's p99 stays under 50 ms and
-# every report is stored. The server is a release build pinned to CPU 0 with one tokio worker; the
+# position every 5 s (400 reports a second, sent on schedule whether or not the last was answered:
+# `bench/src/beacons.rs`) while wrk loads a course page; the bar is that the page's p99 stays
+# under 50 ms and every report is stored. The server is a release build pinned to CPU 0 with one tokio worker; the
 # learners and wrk share CPU 1. Prints the page's latency without and with the beacons, the
 # reports' own latency, and the last line is one JSON object.
 #
@@ -48,64 +48,8 @@ lesson=$(cat "$data_dir/lore.db.lesson")
 LORE_BIND=127.0.0.1:3215 LORE_PUBLIC_URL=$base start_server 3215 target/server-release/lore serve
 measure page_alone "$page"
 
-taskset -c 1 python3 - "$base" "$data_dir/learners" "$lesson" "$DURATION" >"$data_dir/beacons.json" <<'PY' &
-import asyncio, json, random, sys, time, urllib.parse
-base, tokens_file, lesson, duration = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
-tokens = open(tokens_file).read().split()
-host, port = urllib.parse.urlparse(base).hostname, urllib.parse.urlparse(base).port
-latencies, failures = [], []
-
-async def read_response(reader):
-    head = await reader.readuntil(b"\r\n\r\n")
-    status = int(head.split(b" ", 2)[1])
-    length, chunked = 0, False
-    for line in head.split(b"\r\n")[1:]:
-        name, _, value = line.partition(b":")
-        if name.lower() == b"content-length":
-            length = int(value)
-        if name.lower() == b"transfer-encoding" and b"chunked" in value.lower():
-            chunked = True
-    if chunked:
-        while True:
-            size = int((await reader.readline()).strip() or b"0", 16)
-            await reader.readexactly(size + 2)
-            if size == 0:
-                break
-    else:
-        await reader.readexactly(length)
-    return status
-
-async def learner(i, token, stop):
-    await asyncio.sleep(random.uniform(0, 5))   # learners started watching at different times
-    reader, writer = await asyncio.open_connection(host, port)
-    position = random.randint(0, 3000)
-    while time.monotonic() < stop:
-        body = urllib.parse.urlencode({
-            "slug": "sql-for-everyone", "lesson": lesson, "kind": "played",
-            "position_ms": position, "duration_ms": 4000, "at": int(time.time() * 1000)}).encode()
-        request = (f"POST /api/progress HTTP/1.1\r\nHost: {host}:{port}\r\nOrigin: {base}\r\n"
-                   f"Accept: application/json\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-                   f"Cookie: lore_session={token}\r\nContent-Length: {len(body)}\r\n\r\n").encode() + body
-        start = time.monotonic()
-        writer.write(request)
-        await writer.drain()
-        status = await read_response(reader)
-        (latencies if status == 200 else failures).append((time.monotonic() - start) if status == 200 else status)
-        position = min(position + 5000, 4000)
-        await asyncio.sleep(5)
-    writer.close()
-
-async def main():
-    stop = time.monotonic() + duration
-    await asyncio.gather(*(learner(i, t, stop) for i, t in enumerate(tokens)))
-    latencies.sort()
-    pick = lambda q: round(latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000, 1) if latencies else None
-    print(json.dumps({"reports": len(latencies) + len(failures), "stored": len(latencies),
-                      "failed": len(failures), "per_s": round(len(latencies) / duration, 1),
-                      "p50_ms": pick(0.5), "p99_ms": pick(0.99)}))
-
-asyncio.run(main())
-PY
+taskset -c 1 target/server-release/beacons "$base" "$data_dir/learners" sql-for-everyone \
+  "$lesson" "$DURATION" >"$data_dir/beacons.json" &
 beacons=$!
 sleep 6   # every learner is reporting by now
 DURATION=$((DURATION - 8)) measure page_with_beacons "$page"
@@ -130,6 +74,8 @@ summary = {
     "page_rps_with_beacons": pages["page_with_beacons"]["rps"],
     "page_p99_bar_ms": 50,
 }
-summary["met"] = summary["page_p99_ms_with_beacons"] <= 50 and beacons["failed"] == 0
+# Met only at the full rate: every report stored, and the reports arriving at ~learners / 5 s.
+summary["met"] = (summary["page_p99_ms_with_beacons"] <= 50 and beacons["failed"] == 0
+                  and beacons["per_s"] >= 0.95 * learners / 5)
 print(json.dumps(summary))
 PY

@@ -179,10 +179,12 @@ impl AppError {
                     ) => StatusCode::FORBIDDEN,
                     LearningProblem::Enroll(_)
                     | LearningProblem::Review(ReviewRuleError::AlreadyReplied)
+                    | LearningProblem::Handle(domain::HandleError::Taken)
                     | LearningProblem::NotFinished => StatusCode::CONFLICT,
                     LearningProblem::Text(_)
                     | LearningProblem::Rating(_)
                     | LearningProblem::Progress(_)
+                    | LearningProblem::Handle(_)
                     | LearningProblem::SelfFollow => StatusCode::BAD_REQUEST,
                 };
                 (status, AppError::Learning(problem))

@@ -32,10 +32,11 @@ pub const LANG_COOKIE: &str = "lore_lang";
 use crate::components::{Footer, Header};
 use crate::i18n::I18nContextProvider;
 use crate::pages::{
-    AccountRoute, AdminAuditRoute, AdminRoute, AdminUsersRoute, AuthorRoute, CatalogPage,
-    CertificateRoute, ConfirmEmailRoute, CoursePage, HomePage, LearningRoute, LessonPage,
-    LoginRoute, NotFound, NotificationsRoute, RegisterRoute, ResetPasswordRoute, ReviewQueueRoute,
-    ReviewRevisionRoute, SearchPage, StudioCourseRoute, StudioLessonRoute, StudioRoute,
+    AccountRoute, AdminAuditRoute, AdminReviewsRoute, AdminRoute, AdminUsersRoute, AuthorRoute,
+    CatalogPage, CertificateRoute, ConfirmEmailRoute, CoursePage, HomePage, LearningRoute,
+    LessonPage, LoginRoute, NotFound, NotificationsRoute, RegisterRoute, ResetPasswordRoute,
+    ReviewQueueRoute, ReviewRevisionRoute, SearchPage, StudioCourseRoute, StudioLessonRoute,
+    StudioRoute,
 };
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title};
@@ -107,6 +108,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/admin/users") view={Lazy::<AdminUsersRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/admin/audit") view={Lazy::<AdminAuditRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/reviews") view={Lazy::<AdminReviewsRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/review") view={Lazy::<ReviewQueueRoute>::new()} ssr=SsrMode::Async/>
                         <Route
                             path=path!("/review/:course/:number")

@@ -30,13 +30,19 @@ fn admin_url() -> String {
 }
 
 /// Writes the catalog in one transaction on `$db` (a SQLite or PostgreSQL connection: the
-/// statements are the same, the connection types are not).
+/// statements are the same, the connection types are not). `$explicit_ids` goes between an
+/// `INSERT`'s column list and its `VALUES`: PostgreSQL's identity columns take a given id only
+/// with `OVERRIDING SYSTEM VALUE`.
 macro_rules! seed {
-    ($db:expr) => {{
+    ($db:expr, $explicit_ids:literal) => {{
     let mut tx = $db.begin().await?;
     for (i, slug) in CATEGORIES.iter().enumerate() {
         sqlx::query(
-            "INSERT INTO categories (id, slug, name_en, name_zh, position) VALUES ($1, $2, $2, $2, $1)",
+            concat!(
+                "INSERT INTO categories (id, slug, name_en, name_zh, position) ",
+                $explicit_ids,
+                "VALUES ($1, $2, $2, $2, $1)"
+            ),
         )
         .bind(i as i64 + 1)
         .bind(*slug)
@@ -45,8 +51,11 @@ macro_rules! seed {
     }
     for author in 1..=AUTHORS {
         sqlx::query(
-            "INSERT INTO users (id, email, display_name, role, created_at) \
-             VALUES ($1, $2, $3, 'author', 0)",
+            concat!(
+                "INSERT INTO users (id, email, display_name, role, created_at) ",
+                $explicit_ids,
+                "VALUES ($1, $2, $3, 'author', 0)"
+            ),
         )
         .bind(author)
         .bind(format!("author{author}@bench.test"))
@@ -69,12 +78,13 @@ macro_rules! seed {
         let stars = count * (2 + id / 4 % 4);
         let published = 1_700_000_000_000 + id * 60_000;
         sqlx::query(
-            "INSERT INTO courses (id, slug, author_id, category_id, title, subtitle, description, \
+            concat!("INSERT INTO courses (id, slug, author_id, category_id, title, subtitle, description, \
              language, price_minor, currency, status, published_at, created_at, updated_at, \
              review_state, level, rating_count, rating_stars, rating_1, rating_2, rating_3, \
-             rating_4, rating_5, enrollments) \
-             VALUES ($1, $2, $3, $4, $5, $6, '', $7, $8, $9, 'published', $10, $10, $10, \
-             'published', $11, $12, $13, 0, 0, 0, 0, 0, $14)",
+             rating_4, rating_5, enrollments) ",
+            $explicit_ids,
+            "VALUES ($1, $2, $3, $4, $5, $6, '', $7, $8, $9, 'published', $10, $10, $10, \
+             'published', $11, $12, $13, 0, 0, 0, 0, 0, $14)"),
         )
         .bind(id)
         .bind(format!("course-{id}"))
@@ -92,7 +102,11 @@ macro_rules! seed {
         .bind(id * 13 % 500)
         .execute(&mut *tx)
         .await?;
-        sqlx::query("INSERT INTO chapters (id, course_id, position, title) VALUES ($1, $1, 0, 'One')")
+        sqlx::query(concat!(
+            "INSERT INTO chapters (id, course_id, position, title) ",
+            $explicit_ids,
+            "VALUES ($1, $1, 0, 'One')"
+        ))
             .bind(id)
             .execute(&mut *tx)
             .await?;
@@ -152,10 +166,10 @@ async fn main() -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     if url.starts_with("sqlite:") {
         let mut db = sqlx::SqliteConnection::connect(&url).await?;
-        seed!(db)?;
+        seed!(db, "")?;
     } else {
         let mut db = sqlx::PgConnection::connect(&url).await?;
-        seed!(db)?;
+        seed!(db, "OVERRIDING SYSTEM VALUE ")?;
     }
     eprintln!(
         "seeded {COURSES} courses in {:.1} s",

@@ -1,6 +1,7 @@
 // Steps several browser tests share: signing in, signing up as an author, making courses.
 import { expect, hydrated } from "./fixtures";
-import type { Page } from "@playwright/test";
+import type { Browser, Page } from "@playwright/test";
+import { execFileSync } from "node:child_process";
 
 export const PASSWORD = "a long and unusual passphrase";
 
@@ -65,3 +66,23 @@ export async function courseWithALesson(
   await expect(page.getByTestId("lesson-title")).toHaveText([names.lesson]);
 }
 
+/** An administrator made with the `lore admin create` command, signed in in a browser of its own. */
+export async function signedInAdmin(browser: Browser, baseURL: string): Promise<Page> {
+  const email = `reviewer-${Date.now()}@example.com`;
+  const printed = execFileSync(
+    process.env.LORE_E2E_BINARY ?? "target/server-release/lore",
+    ["admin", "create", "--email", email, "--name", "Rita Reviewer"],
+    {
+      cwd: "..",
+      env: { ...process.env, LORE_DATA_DIR: process.env.LORE_E2E_DATA_DIR ?? "/tmp/lore-e2e", RUST_LOG: "warn" },
+      encoding: "utf8",
+    },
+  );
+  const password = printed.match(/with password: (\S+)/)![1];
+  const context = await browser.newContext();
+  await context.addCookies([{ name: "lore_lang", value: "en", url: baseURL }]);
+  const page = await context.newPage();
+  await signIn(page, email, password);
+  await expect(page.getByTestId("account-link")).toBeVisible();
+  return page;
+}

@@ -5,7 +5,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 import { test, expect, hydrated } from "./fixtures";
-import { PASSWORD } from "./authoring";
+import { PASSWORD, signedInAdmin } from "./authoring";
 
 /** No serious or critical accessibility violations on the page as it is now. */
 async function accessible(page: Page) {
@@ -157,4 +157,79 @@ test("every control on the course page shows where the keyboard is", async ({ pa
     if (focus === null) break;
     expect(focus.visible, `focus ring on ${focus.tag} "${focus.text}"`).toBe(true);
   }
+});
+
+/** Signs up a learner named `name` in `page`'s browser. */
+async function register(page: Page, name: string) {
+  await page.goto("/register");
+  await hydrated(page);
+  const form = page.getByTestId("register-form");
+  await form.locator('input[name="email"]').fill(`${name.toLowerCase()}-${Date.now()}@example.com`);
+  await form.locator('input[name="display_name"]').fill(name);
+  await form.locator('input[name="password"]').fill(PASSWORD);
+  await form.locator('button[type="submit"]').click();
+  await expect(page.getByTestId("account-link")).toBeVisible();
+}
+
+test("a reported review is hidden from the moderation page, and an admin picks a handle", async ({
+  browser,
+  baseURL,
+}) => {
+  test.setTimeout(90_000);
+  // A learner enrolls in a free course and reviews it. The two learners sign up from addresses of
+  // their own, as people behind a load balancer do (the suite's sign-ups from 127.0.0.1 would
+  // otherwise reach the per-address limit).
+  const rude = await (await browser.newContext({ extraHTTPHeaders: { "x-forwarded-for": "198.51.100.7" } })).newPage();
+  await rude.context().addCookies([{ name: "lore_lang", value: "en", url: baseURL! }]);
+  await register(rude, "Rude");
+  await rude.goto("/courses/sql-for-everyone");
+  await hydrated(rude);
+  await rude.getByTestId("primary-action").click();
+  await expect(rude.getByTestId("primary-action")).toHaveText("Start learning");
+  const words = `Worst course ever (${Date.now()}).`;
+  const form = rude.locator(".review-form");
+  await form.locator('label[for="stars-1"]').click();
+  await form.locator("textarea").fill(words);
+  await rude.getByTestId("save-review").click();
+  await expect(rude.getByTestId("review").filter({ hasText: words })).toBeVisible();
+
+  // Another learner reports it.
+  const other = await (await browser.newContext({ extraHTTPHeaders: { "x-forwarded-for": "198.51.100.8" } })).newPage();
+  await other.context().addCookies([{ name: "lore_lang", value: "en", url: baseURL! }]);
+  await register(other, "Fair");
+  await other.goto("/courses/sql-for-everyone");
+  await hydrated(other);
+  await other.getByTestId("review").filter({ hasText: words }).getByRole("button", { name: "Report" }).click();
+  await expect(other.getByText("Thank you: a moderator will look at it.")).toBeVisible();
+
+  // An admin hides it from the moderation page; it leaves the course page.
+  const admin = await signedInAdmin(browser, baseURL!);
+  await admin.goto("/admin");
+  await hydrated(admin);
+  await admin.getByRole("link", { name: "Reported reviews" }).click();
+  await expect(admin).toHaveURL(/\/admin\/reviews$/);
+  await hydrated(admin);
+  const waiting = admin.getByTestId("moderation-waiting").locator("li").filter({ hasText: words });
+  await expect(waiting).toContainText("SQL");
+  await accessible(admin);
+  await waiting.getByRole("button", { name: "Hide review" }).click();
+  await expect(admin.getByTestId("moderation-hidden")).toContainText(words);
+  await accessible(admin);
+  await other.reload();
+  await expect(other.getByTestId("reviews")).toBeVisible();
+  await expect(other.getByTestId("review").filter({ hasText: words })).toHaveCount(0);
+
+  // The admin gives their author page a handle; the page answers at it.
+  const handle = `rita-${Date.now()}`;
+  await admin.goto("/account");
+  await hydrated(admin);
+  const profile = admin.getByTestId("bio-section");
+  await profile.getByTestId("handle-input").fill(`@${handle}`);
+  await profile.getByRole("button", { name: "Save profile" }).click();
+  await expect(profile).toContainText("Profile saved.");
+  await accessible(admin);
+  await profile.getByRole("link", { name: "View your author page" }).click();
+  await expect(admin).toHaveURL(new RegExp(`/authors/${handle}$`));
+  await expect(admin.getByTestId("author-page")).toContainText(`@${handle}`);
+  await accessible(admin);
 });

@@ -1,28 +1,5 @@
 import { test, expect, hydrated } from "./fixtures";
-import { courseWithALesson, signIn } from "./authoring";
-import { execFileSync } from "node:child_process";
-import type { Browser, Page } from "@playwright/test";
-
-/** An administrator made with the `lore admin create` command, signed in in a browser of its own. */
-async function signedInAdmin(browser: Browser, baseURL: string): Promise<Page> {
-  const email = `reviewer-${Date.now()}@example.com`;
-  const printed = execFileSync(
-    process.env.LORE_E2E_BINARY ?? "target/server-release/lore",
-    ["admin", "create", "--email", email, "--name", "Rita Reviewer"],
-    {
-      cwd: "..",
-      env: { ...process.env, LORE_DATA_DIR: process.env.LORE_E2E_DATA_DIR ?? "/tmp/lore-e2e", RUST_LOG: "warn" },
-      encoding: "utf8",
-    },
-  );
-  const password = printed.match(/with password: (\S+)/)![1];
-  const context = await browser.newContext();
-  await context.addCookies([{ name: "lore_lang", value: "en", url: baseURL }]);
-  const page = await context.newPage();
-  await signIn(page, email, password);
-  await expect(page.getByTestId("account-link")).toBeVisible();
-  return page;
-}
+import { courseWithALesson, signedInAdmin } from "./authoring";
 
 test("review: changes requested with a reason, fixed, approved and live; the author's bell counts without a reload", async ({
   page,

@@ -5,6 +5,7 @@ use domain::authoring::TransitionError;
 use domain::learning::{EnrollError, LearningProblem, ReviewRuleError};
 use domain::rating::{MAX_REVIEW_CHARS, ReviewTextError};
 use domain::review::{ListingError, ReasonError, ReviewProblem};
+use domain::{Handle, HandleError};
 use leptos::prelude::*;
 
 /// The translated sentence for an error.
@@ -85,6 +86,20 @@ fn learning_problem(problem: LearningProblem) -> impl IntoView {
         LearningProblem::Progress(_) => t!(i18n, error_bad_request).into_any(),
         LearningProblem::SelfFollow => t!(i18n, error_self_follow).into_any(),
         LearningProblem::NotFinished => t!(i18n, error_not_finished).into_any(),
+        LearningProblem::Handle(HandleError::Length) => t!(
+            i18n,
+            error_handle_length,
+            min = Handle::MIN_LEN,
+            max = Handle::MAX_LEN
+        )
+        .into_any(),
+        LearningProblem::Handle(HandleError::Characters) => {
+            t!(i18n, error_handle_characters).into_any()
+        }
+        LearningProblem::Handle(HandleError::Reserved) => {
+            t!(i18n, error_handle_reserved).into_any()
+        }
+        LearningProblem::Handle(HandleError::Taken) => t!(i18n, error_handle_taken).into_any(),
     }
 }
 

@@ -3,7 +3,7 @@ use crate::api::account::{
     BecomeAuthor, ChangePassword, EndAllSessions, EndSession, Rename, RequestEmailChange, account,
     sessions,
 };
-use crate::api::learning::{SetBio, author_profile};
+use crate::api::learning::{SetProfile, author_profile};
 use crate::api::types::{AccountView, SessionView};
 use crate::components::{ActionDone, ActionError, ErrorPanel};
 use crate::i18n::*;
@@ -111,7 +111,7 @@ fn AccountSections(
             <ActionError result=email.value().into()/>
             <ActionDone result=email.value().into()>{t!(i18n, email_sent)}</ActionDone>
         </section>
-        {(me.role != domain::Role::Learner).then(|| view! { <BioSection id=me.id/> })}
+        {(me.role != domain::Role::Learner).then(|| view! { <ProfileSection id=me.id/> })}
         {can_become_author(Some(&Actor { id: me.id, role: me.role })).then(|| view! {
             <section class="panel">
                 <h2>{t!(i18n, author_title)}</h2>
@@ -130,32 +130,47 @@ fn AccountSections(
     }
 }
 
-/// An author's public biography, shown on their author page.
+/// An author's public profile: the biography and handle their author page shows.
 #[component]
-fn BioSection(id: domain::UserId) -> impl IntoView {
+fn ProfileSection(id: domain::UserId) -> impl IntoView {
     let i18n = use_i18n();
-    let save = ServerAction::<SetBio>::new();
-    let current = Resource::new(|| (), move |_| author_profile(id.to_string()));
+    let save = ServerAction::<SetProfile>::new();
+    let current = Resource::new(
+        move || save.version().get(),
+        move |_| author_profile(id.to_string()),
+    );
     view! {
         <section class="panel" data-testid="bio-section">
             <h2>{t!(i18n, bio_title)}</h2>
             <Transition>
                 {move || Suspend::new(async move {
-                    let bio = current.await.map(|p| p.bio).unwrap_or_default();
+                    let (bio, handle) = current
+                        .await
+                        .map(|p| (p.bio, p.handle))
+                        .unwrap_or_default();
+                    let page = match &handle {
+                        Some(handle) => format!("/authors/{handle}"),
+                        None => format!("/authors/{id}"),
+                    };
                     view! {
                         <ActionForm action=save attr:class="form">
                             <label>
                                 <span>{t!(i18n, bio_label)}</span>
                                 <textarea name="bio" rows="4" maxlength=domain::rating::MAX_REVIEW_CHARS.to_string()>{bio}</textarea>
                             </label>
+                            <label>
+                                <span>{t!(i18n, handle_label)}</span>
+                                <input name="handle" value=handle.unwrap_or_default() maxlength=domain::Handle::MAX_LEN.to_string() autocomplete="off" spellcheck="false" aria-describedby="handle-hint" data-testid="handle-input"/>
+                            </label>
+                            <p class="muted" id="handle-hint">{t!(i18n, handle_hint, min = domain::Handle::MIN_LEN, max = domain::Handle::MAX_LEN)}</p>
                             <ActionError result=save.value().into()/>
                             <button type="submit" class="button">{t!(i18n, bio_save)}</button>
                         </ActionForm>
+                        <p><a href=page>{t!(i18n, view_author_page)}</a></p>
                     }
                 })}
             </Transition>
             <ActionDone result=save.value().into()>{t!(i18n, bio_saved)}</ActionDone>
-            <p><a href=format!("/authors/{id}")>{t!(i18n, view_author_page)}</a></p>
         </section>
     }
 }

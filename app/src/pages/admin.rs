@@ -1,5 +1,6 @@
 use crate::AppError;
 use crate::api::admin::{AdminSetDisabled, AdminSetRole, admin_audit, admin_users};
+use crate::api::learning::{ModerateReview, review_reports};
 use crate::api::types::{AuditQuery, UserView};
 use crate::components::{ActionError, ErrorPanel};
 use crate::i18n::*;
@@ -7,6 +8,7 @@ use crate::pages::SignInPrompt;
 use crate::session_state::current_user;
 use domain::Role;
 use domain::permissions::{self, Actor};
+use domain::rating::ModeratedReview;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -34,6 +36,9 @@ pub fn AdminPage() -> impl IntoView {
                                 <ul class="link-list">
                                     <li><a href="/admin/users">{t!(i18n, admin_users)}</a></li>
                                     <li><a href="/admin/audit">{t!(i18n, admin_audit)}</a></li>
+                                    {permissions::can_moderate(Some(&actor)).then(|| view! {
+                                        <li><a href="/admin/reviews">{t!(i18n, admin_reviews)}</a></li>
+                                    })}
                                 </ul>
                             })}
                         }
@@ -133,6 +138,96 @@ fn UserRow(
                 </ActionForm>
             </td>
         </tr>
+    }
+}
+
+/// `/admin/reviews`: reported reviews to hide or keep, oldest report first, and hidden ones to
+/// restore. Hiding takes a review off its course page and out of the course's rating at once.
+#[component]
+pub fn AdminReviewsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let moderate = ServerAction::<ModerateReview>::new();
+    let queue = Resource::new(move || moderate.version().get(), |_| review_reports());
+    view! {
+        <Title text=move || t_string!(i18n, admin_reviews)/>
+        <section class="container section narrow">
+            <h1>{t!(i18n, admin_reviews)}</h1>
+            <ActionError result=moderate.value().into()/>
+            <Transition>
+                {move || Suspend::new(async move {
+                    match queue.await {
+                        Ok(queue) => view! {
+                            <h2>{t!(i18n, moderation_waiting)}</h2>
+                            {if queue.waiting.is_empty() {
+                                view! { <p class="muted" data-testid="moderation-empty">{t!(i18n, moderation_none)}</p> }.into_any()
+                            } else {
+                                view! {
+                                    <ul class="moderation-list" data-testid="moderation-waiting">
+                                        {queue.waiting.into_iter().map(|item| view! { <ModerationItem item moderate hide=true/> }).collect_view()}
+                                    </ul>
+                                }.into_any()
+                            }}
+                            {(!queue.hidden.is_empty()).then(|| view! {
+                                <h2>{t!(i18n, moderation_hidden)}</h2>
+                                <ul class="moderation-list" data-testid="moderation-hidden">
+                                    {queue.hidden.into_iter().map(|item| view! { <ModerationItem item moderate hide=false/> }).collect_view()}
+                                </ul>
+                            })}
+                        }
+                            .into_any(),
+                        Err(AppError::Unauthorized) => view! { <SignInPrompt next="/admin/reviews"/> }.into_any(),
+                        Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// One review on the moderation page: its words, its course, the reports' reasons, and the
+/// decision buttons (hide or keep for a waiting report; restore for a hidden review).
+#[component]
+fn ModerationItem(
+    item: ModeratedReview,
+    moderate: ServerAction<ModerateReview>,
+    hide: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let review = item.review;
+    let id = review.id.get();
+    let stars = review.stars.stars();
+    view! {
+        <li class="panel moderation-item">
+            <p class="muted">
+                <a href=format!("/courses/{}", item.course_slug)>{item.course_title}</a>
+                " · "{review.reviewer_name}" · "
+                <span aria-hidden="true">{"★".repeat(usize::from(stars))}</span>
+                <span class="visually-hidden">{t!(i18n, stars_label, count = stars)}</span>
+            </p>
+            <p class="review-body">{review.body}</p>
+            {(!item.reasons.is_empty()).then(|| view! {
+                <p class="muted">{t!(i18n, moderation_reasons)}</p>
+                <ul class="moderation-reasons">
+                    {item.reasons.into_iter().map(|reason| view! { <li>{reason}</li> }).collect_view()}
+                </ul>
+            })}
+            <div class="inline-form">
+                <ActionForm action=moderate attr:class="inline-form">
+                    <input type="hidden" name="review" value=id/>
+                    <input type="hidden" name="hide" value=hide.to_string()/>
+                    <button type="submit" class="button" data-testid="moderate">
+                        {if hide { t!(i18n, moderation_hide).into_any() } else { t!(i18n, moderation_restore).into_any() }}
+                    </button>
+                </ActionForm>
+                {hide.then(|| view! {
+                    <ActionForm action=moderate attr:class="inline-form">
+                        <input type="hidden" name="review" value=id/>
+                        <input type="hidden" name="hide" value="false"/>
+                        <button type="submit" class="button button-quiet">{t!(i18n, moderation_keep)}</button>
+                    </ActionForm>
+                })}
+            </div>
+        </li>
     }
 }
 

@@ -542,10 +542,11 @@ fn ReviewItem(
         <li class="review" data-testid="review">
             <p class="review-head">
                 <strong>{review.reviewer_name.clone()}</strong>
-                <span class="rating" aria-label=move || t_string!(i18n, stars_label, count = stars)>
+                <span class="rating" aria-hidden="true">
                     {"★".repeat(usize::from(stars))}
                     <span class="muted">{"☆".repeat(usize::from(5 - stars))}</span>
                 </span>
+                <span class="visually-hidden">{t!(i18n, stars_label, count = stars)}</span>
                 <time class="muted">{date}</time>
             </p>
             {(!review.body.is_empty()).then(|| view! { <p class="review-body">{review.body.clone()}</p> })}

@@ -9,9 +9,10 @@ use leptos::prelude::*;
 use leptos_router::{LazyRoute, lazy_route};
 
 use super::{
-    AccountPage, AdminAuditPage, AdminPage, AdminUsersPage, AuthorPage, CertificatePage,
-    ConfirmEmailPage, LearningPage, LoginPage, NotificationsPage, RegisterPage, ResetPasswordPage,
-    ReviewQueuePage, ReviewRevisionPage, StudioCoursePage, StudioLessonPage, StudioPage,
+    AccountPage, AdminAuditPage, AdminPage, AdminReviewsPage, AdminUsersPage, AuthorPage,
+    CertificatePage, ConfirmEmailPage, LearningPage, LoginPage, NotificationsPage, RegisterPage,
+    ResetPasswordPage, ReviewQueuePage, ReviewRevisionPage, StudioCoursePage, StudioLessonPage,
+    StudioPage,
 };
 
 /// Declares a lazy route that shows `$page`. The routes load no data of their own before the
@@ -47,6 +48,8 @@ lazy_page! {
     AdminUsersRoute => AdminUsersPage;
     /// `/admin/audit`.
     AdminAuditRoute => AdminAuditPage;
+    /// `/admin/reviews`.
+    AdminReviewsRoute => AdminReviewsPage;
     /// `/login`.
     LoginRoute => LoginPage;
     /// `/register`.

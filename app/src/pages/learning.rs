@@ -11,7 +11,7 @@ use crate::pages::{NotFoundContent, SignInPrompt};
 use domain::learning::AuthorProfile;
 use domain::progress::{Certificate, LearningEntry};
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
+use leptos_meta::{Link, Meta, Title};
 use leptos_router::hooks::use_params_map;
 
 /// "My learning".
@@ -141,9 +141,15 @@ fn AuthorView(profile: AuthorProfile, follow: ServerAction<FollowAuthor>) -> imp
     let id = profile.id;
     let following = profile.following;
     let description: String = profile.bio.chars().take(160).collect();
+    // One address per author for search engines: the handle once they chose one.
+    let canonical = match &profile.handle {
+        Some(handle) => format!("/authors/{handle}"),
+        None => format!("/authors/{id}"),
+    };
     view! {
         <Title text=profile.name.clone()/>
         <Meta name="description" content=description/>
+        <Link rel="canonical" href=canonical/>
         <section class="container section author-page" data-testid="author-page">
             <div class="author-head">
                 {profile.has_avatar.then(|| view! {
@@ -151,6 +157,7 @@ fn AuthorView(profile: AuthorProfile, follow: ServerAction<FollowAuthor>) -> imp
                 })}
                 <div>
                     <h1>{profile.name.clone()}</h1>
+                    {profile.handle.clone().map(|handle| view! { <p class="muted">"@"{handle}</p> })}
                     <p class="muted">{t!(i18n, follower_count, count = profile.followers)}</p>
                     {profile.can_follow.then(|| view! { <FollowButton author=id following action=follow/> })}
                 </div>

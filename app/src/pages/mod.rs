@@ -24,15 +24,15 @@ mod studio_course;
 mod studio_lesson;
 
 pub use account::AccountPage;
-pub use admin::{AdminAuditPage, AdminPage, AdminUsersPage};
+pub use admin::{AdminAuditPage, AdminPage, AdminReviewsPage, AdminUsersPage};
 pub use catalog::CatalogPage;
 pub use confirm_email::ConfirmEmailPage;
 pub use course::CoursePage;
 pub use home::HomePage;
 pub use lazy::{
-    AccountRoute, AdminAuditRoute, AdminRoute, AdminUsersRoute, AuthorRoute, CertificateRoute,
-    ConfirmEmailRoute, LearningRoute, LoginRoute, NotificationsRoute, RegisterRoute,
-    ResetPasswordRoute, ReviewQueueRoute, ReviewRevisionRoute, StudioCourseRoute,
+    AccountRoute, AdminAuditRoute, AdminReviewsRoute, AdminRoute, AdminUsersRoute, AuthorRoute,
+    CertificateRoute, ConfirmEmailRoute, LearningRoute, LoginRoute, NotificationsRoute,
+    RegisterRoute, ResetPasswordRoute, ReviewQueueRoute, ReviewRevisionRoute, StudioCourseRoute,
     StudioLessonRoute, StudioRoute,
 };
 pub use learning::{AuthorPage, CertificatePage, LearningPage};

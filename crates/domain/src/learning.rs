@@ -100,6 +100,8 @@ pub struct AuthorProfile {
     pub name: String,
     /// Their short biography (plain text).
     pub bio: String,
+    /// Their handle, if they chose one: the address of this page.
+    pub handle: Option<String>,
     /// Whether they uploaded an avatar (`/media/avatars/{id}.png`).
     pub has_avatar: bool,
     /// Their published courses, newest first.
@@ -212,6 +214,9 @@ pub enum LearningProblem {
     /// A certificate needs every lesson done.
     #[error("finish every lesson first")]
     NotFinished,
+    /// A handle was refused.
+    #[error(transparent)]
+    Handle(#[from] crate::HandleError),
 }
 
 /// Whether an account has a public author page: anyone who teaches (an author, reviewer or admin

@@ -13,6 +13,7 @@ pub mod catalog;
 pub mod diff;
 pub mod display_name;
 pub mod email;
+pub mod handle;
 pub mod ids;
 pub mod lang;
 pub mod learning;
@@ -39,6 +40,7 @@ pub use catalog::{
 };
 pub use display_name::{DisplayNameError, parse_display_name};
 pub use email::{Email, EmailError};
+pub use handle::{Handle, HandleError};
 pub use ids::{CategoryId, ChapterId, CourseId, LessonId, MediaId, ReviewId, UserId};
 pub use lang::{Lang, LocalizedText};
 pub use media::MediaKind;

@@ -143,6 +143,29 @@ pub struct ReviewView {
     pub reply: Option<String>,
 }
 
+/// A review as a moderator sees it: which course it is on and what its reporters said.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModeratedReview {
+    /// The review.
+    pub review: ReviewView,
+    /// Its course's title.
+    pub course_title: String,
+    /// Its course's slug, for a link to the page it shows on.
+    pub course_slug: String,
+    /// The reasons given by the reports now waiting, oldest first (empty ones left out).
+    pub reasons: Vec<String>,
+}
+
+/// What the moderation page lists: reports waiting for a decision (oldest first), and reviews
+/// already hidden (latest edit first), so a hide can be undone.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModerationQueue {
+    /// Reported reviews still shown.
+    pub waiting: Vec<ModeratedReview>,
+    /// Hidden reviews.
+    pub hidden: Vec<ModeratedReview>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,11 +4,14 @@
 //! archives) goes through [`clean`] on the server before it is written, and only the result is
 //! ever rendered. The allow-list is exactly what the studio's editor produces: paragraphs,
 //! headings, marks, lists, quotes, code blocks with a language, links, tables and images from
-//! Lore's own media routes. Anything else is dropped, its text kept.
+//! Lore's own media routes. Anything else is dropped, its text kept. Code blocks leave [`clean`]
+//! highlighted (classed spans), so highlighting costs once per save, not once per reader.
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
+
+mod highlight;
 
 /// Sanitised HTML and the same text without markup.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -47,6 +50,7 @@ const TAGS: &[&str] = &[
     "td",
     "img",
     "mark",
+    "span",
 ];
 
 /// Where an image may come from: Lore's own media routes, so readers' browsers never fetch from a
@@ -59,6 +63,7 @@ fn rules() -> ammonia::Builder<'static> {
         ("a", &["href", "title"][..]),
         ("img", &["src", "alt", "title", "width", "height"]),
         ("code", &["class"]),
+        ("span", &["class"]),
         ("ol", &["start"]),
         ("th", &["colspan", "rowspan"]),
         ("td", &["colspan", "rowspan"]),
@@ -113,6 +118,20 @@ fn keep_attribute<'a>(element: &str, attribute: &str, value: &'a str) -> Option<
                     .all(|b| b.is_ascii_alphanumeric() || b"+#-_".contains(&b));
             plain.then_some(Cow::Borrowed(value))
         }
+        // Only highlighting's classes: a span is otherwise plain text to the stylesheet.
+        ("span", "class") => {
+            let ours = value.split_ascii_whitespace().all(|class| {
+                class
+                    .strip_prefix(highlight::CLASS_PREFIX)
+                    .is_some_and(|part| {
+                        !part.is_empty()
+                            && part
+                                .bytes()
+                                .all(|b| b.is_ascii_alphanumeric() || b"+#-_".contains(&b))
+                    })
+            });
+            ours.then_some(Cow::Borrowed(value))
+        }
         ("img" | "th" | "td" | "ol", "width" | "height" | "colspan" | "rowspan" | "start") => {
             let number = value.len() <= 5 && value.bytes().all(|b| b.is_ascii_digit());
             number.then_some(Cow::Borrowed(value))
@@ -121,9 +140,13 @@ fn keep_attribute<'a>(element: &str, attribute: &str, value: &'a str) -> Option<
     }
 }
 
-/// Sanitises `html` and renders its text.
+/// Sanitises `html`, highlights its code blocks and renders its text.
 pub fn clean(html: &str) -> Clean {
     let html = SANITISER.clean(html).to_string();
+    let html = match highlight::code_blocks(&html) {
+        Cow::Borrowed(_) => html,
+        Cow::Owned(highlighted) => highlighted,
+    };
     let text = plain_text(&html);
     Clean { html, text }
 }
@@ -208,16 +231,7 @@ fn plain_text(html: &str) -> String {
             }
             rest = &rest[end..];
         } else {
-            let end = rest.find(';').filter(|i| *i <= 8);
-            let (decoded, used) = match end.map(|i| &rest[..=i]) {
-                Some("&amp;") => ("&", 5),
-                Some("&lt;") => ("<", 4),
-                Some("&gt;") => (">", 4),
-                Some("&quot;") => ("\"", 6),
-                Some("&#39;") => ("'", 5),
-                Some("&nbsp;") => ("\u{a0}", 6),
-                _ => ("&", 1),
-            };
+            let (decoded, used) = entity(rest);
             out.push_str(decoded);
             rest = &rest[used..];
         }
@@ -231,6 +245,35 @@ fn plain_text(html: &str) -> String {
     lines.join("\n")
 }
 
+/// The character the entity at the start of `rest` stands for, and the entity's length: the
+/// entities the sanitiser's serialiser writes. An `&` that starts none stands for itself.
+fn entity(rest: &str) -> (&'static str, usize) {
+    let end = rest.find(';').filter(|i| *i <= 8);
+    match end.map(|i| &rest[..=i]) {
+        Some("&amp;") => ("&", 5),
+        Some("&lt;") => ("<", 4),
+        Some("&gt;") => (">", 4),
+        Some("&quot;") => ("\"", 6),
+        Some("&#39;") => ("'", 5),
+        Some("&nbsp;") => ("\u{a0}", 6),
+        _ => ("&", 1),
+    }
+}
+
+/// Text with the serialiser's entities decoded (text only: no tags in it).
+fn decode_entities(escaped: &str) -> String {
+    let mut out = String::with_capacity(escaped.len());
+    let mut rest = escaped;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        let (decoded, used) = entity(&rest[at..]);
+        out.push_str(decoded);
+        rest = &rest[at + used..];
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -242,7 +285,26 @@ mod tests {
                     <ul><li><p>one</p></li></ul><blockquote><p>q</p></blockquote>\
                     <table><tbody><tr><td colspan=\"2\"><p>cell</p></td></tr></tbody></table>\
                     <p><img src=\"/media/12\" alt=\"a cat\"></p>";
-        assert_eq!(clean(html).html, html);
+        let highlighted = html.replace(
+            "fn main() {}",
+            "<span class=\"hl-k\">fn</span> <span class=\"hl-f\">main</span>() {}",
+        );
+        assert_eq!(clean(html).html, highlighted);
+        // Cleaning again, or on the way to a reader, keeps the highlighting and adds nothing.
+        assert_eq!(clean(&highlighted).html, highlighted);
+        assert_eq!(
+            for_readers(&highlighted, |id| Some(format!("/media/{id}"))),
+            highlighted
+        );
+        assert_eq!(clean(html).text, clean("<h2>标题</h2><p><strong>bold</strong> <em>i</em> <u>u</u> <s>s</s></p><pre><code>fn main() {}</code></pre><ul><li><p>one</p></li></ul><blockquote><p>q</p></blockquote><table><tbody><tr><td colspan=\"2\"><p>cell</p></td></tr></tbody></table>").text);
+    }
+
+    #[test]
+    fn spans_keep_only_highlighting_classes() {
+        assert_eq!(
+            clean("<p><span class=\"hl-k evil\" style=\"color:red\">a</span><span class=\"hl-s\">b</span></p>").html,
+            "<p><span>a</span><span class=\"hl-s\">b</span></p>"
+        );
     }
 
     #[test]

@@ -7,16 +7,18 @@ use domain::learning::{
 };
 use domain::permissions::{self, Actor};
 use domain::progress::{self, Certificate, LearningEntry, LessonProgress, Report};
-use domain::rating::{self, Rating, ReviewView};
-use domain::{CourseDetail, CourseId, Entitlement, LessonId, ReviewId, UserId};
-use store::{ProgressWrite, ReviewRecord, now_millis};
+use domain::rating::{self, ModerationQueue, Rating};
+use domain::{
+    CourseDetail, CourseId, Entitlement, Handle, HandleError, LessonId, ReviewId, UserId,
+};
+use store::{ProgressWrite, ReviewRecord, StoreError, now_millis};
 use tracing::instrument;
 
 /// How many reviews a course page shows.
 pub const REVIEWS_SHOWN: i64 = 20;
 /// How many courses an author's page lists.
 pub const AUTHOR_COURSES_SHOWN: i64 = 100;
-/// How many reported reviews the moderation list shows at once.
+/// How many reviews each list of the moderation page shows at once.
 pub const REPORTS_SHOWN: i64 = 100;
 
 impl From<LearningProblem> for ServiceError {
@@ -310,18 +312,12 @@ impl Services {
         }
     }
 
-    /// Reviews waiting for a moderator (admins only).
-    pub async fn reported_reviews(&self, viewer: &Actor) -> Result<Vec<ReviewView>, ServiceError> {
+    /// Reviews waiting for a moderator and hidden ones (admins only).
+    pub async fn moderation_queue(&self, viewer: &Actor) -> Result<ModerationQueue, ServiceError> {
         if !permissions::can_moderate(Some(viewer)) {
             return Err(ServiceError::Forbidden);
         }
-        Ok(self
-            .store()
-            .reported_reviews(REPORTS_SHOWN)
-            .await?
-            .into_iter()
-            .map(|r| r.view)
-            .collect())
+        Ok(self.store().moderation_queue(REPORTS_SHOWN).await?)
     }
 
     /// Hides review `id` (it leaves its course's page and rating) or keeps it shown.
@@ -389,10 +385,12 @@ impl Services {
             Some(actor) => self.store().follows(actor.id, id).await?,
             None => false,
         };
+        let (bio, handle) = self.store().author_bio(id).await?;
         Ok(AuthorProfile {
             id,
             name: user.display_name,
-            bio: self.store().author_bio(id).await?,
+            bio,
+            handle,
             has_avatar: user.has_avatar,
             courses,
             followers: self.store().follower_count(id).await?,
@@ -401,12 +399,29 @@ impl Services {
         })
     }
 
-    /// Sets the signed-in author's public biography (plain text).
-    pub async fn set_bio(&self, viewer: &Actor, bio: &str) -> Result<(), ServiceError> {
+    /// Sets the signed-in author's public profile: a biography (plain text) and a handle (the
+    /// address of their page; empty for none). Both are written or neither.
+    pub async fn set_profile(
+        &self,
+        viewer: &Actor,
+        bio: &str,
+        handle: &str,
+    ) -> Result<(), ServiceError> {
         // Plain text under the same rules as a review (at most MAX_REVIEW_CHARS).
         let bio = rating::tidy_text(bio, true).map_err(LearningProblem::from)?;
+        let handle = Handle::parse(handle).map_err(LearningProblem::from)?;
         let mut tx = self.store().begin().await?;
-        tx.set_bio(viewer.id, &bio).await?;
+        match tx
+            .set_profile(viewer.id, &bio, handle.as_ref().map(Handle::as_str))
+            .await
+        {
+            Ok(()) => {}
+            // The only unique column the statement writes.
+            Err(StoreError::Conflict(_)) => {
+                return Err(LearningProblem::Handle(HandleError::Taken).into());
+            }
+            Err(err) => return Err(err.into()),
+        }
         tx.commit().await?;
         Ok(())
     }

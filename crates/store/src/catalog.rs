@@ -85,20 +85,27 @@ pub(crate) const CARD_COLUMNS: &str = "c.id, c.slug, c.title, c.subtitle, u.disp
      (SELECT COUNT(*) FROM lessons l WHERE l.course_id = c.id) AS lesson_count, \
      c.rating_count, c.rating_stars";
 
+// The newest published courses: the page's ids are picked off an index first (`p`), and only
+// those rows are joined and have their lessons counted (migration 0011).
 const LIST_PUBLISHED: &str = const_format::concatcp!(
     "SELECT ",
     CARD_COLUMNS,
-    " FROM courses c JOIN users u ON u.id = c.author_id JOIN categories k ON k.id = c.category_id \
-     WHERE c.status = 'published' \
-     ORDER BY c.published_at DESC, c.id DESC LIMIT $1 OFFSET $2"
+    " FROM (SELECT c.id, c.newest_key FROM courses c WHERE c.status = 'published' \
+       ORDER BY c.newest_key DESC, c.id DESC LIMIT $1 OFFSET $2) p \
+     JOIN courses c ON c.id = p.id JOIN users u ON u.id = c.author_id \
+     JOIN categories k ON k.id = c.category_id \
+     ORDER BY p.newest_key DESC, p.id DESC"
 );
 
 const LIST_PUBLISHED_IN_CATEGORY: &str = const_format::concatcp!(
     "SELECT ",
     CARD_COLUMNS,
-    " FROM courses c JOIN users u ON u.id = c.author_id JOIN categories k ON k.id = c.category_id \
-     WHERE c.status = 'published' AND k.slug = $3 \
-     ORDER BY c.published_at DESC, c.id DESC LIMIT $1 OFFSET $2"
+    " FROM (SELECT c.id, c.newest_key FROM courses c WHERE c.status = 'published' \
+       AND c.category_id = (SELECT id FROM categories WHERE slug = $3) \
+       ORDER BY c.newest_key DESC, c.id DESC LIMIT $1 OFFSET $2) p \
+     JOIN courses c ON c.id = p.id JOIN users u ON u.id = c.author_id \
+     JOIN categories k ON k.id = c.category_id \
+     ORDER BY p.newest_key DESC, p.id DESC"
 );
 
 const PUBLISHED_BY_SLUG: &str = const_format::concatcp!(
@@ -342,15 +349,15 @@ impl Store {
         rows.into_iter().map(CourseCard::try_from).collect()
     }
 
-    /// `author`'s public biography (empty when they wrote none).
-    pub async fn author_bio(&self, author: UserId) -> Result<String, StoreError> {
-        let row: Option<(String,)> = on!(Pool, &self.pool, |pool| {
-            sqlx::query_as("SELECT bio FROM users WHERE id = $1")
+    /// `author`'s public biography (empty when they wrote none) and handle.
+    pub async fn author_bio(&self, author: UserId) -> Result<(String, Option<String>), StoreError> {
+        let row: Option<(String, Option<String>)> = on!(Pool, &self.pool, |pool| {
+            sqlx::query_as("SELECT bio, handle FROM users WHERE id = $1")
                 .bind(author.get())
                 .fetch_optional(pool)
                 .await?
         });
-        Ok(row.map(|(bio,)| bio).unwrap_or_default())
+        Ok(row.unwrap_or_default())
     }
 
     /// The account with `handle`, if any.
@@ -536,12 +543,19 @@ impl Tx {
 }
 
 impl Tx {
-    /// Sets `user`'s public biography.
-    pub async fn set_bio(&mut self, user: UserId, bio: &str) -> Result<(), StoreError> {
+    /// Sets `user`'s public biography and handle (`None` clears it). A handle someone else has
+    /// is a [`StoreError::Conflict`] (the unique index `users_handle`).
+    pub async fn set_profile(
+        &mut self,
+        user: UserId,
+        bio: &str,
+        handle: Option<&str>,
+    ) -> Result<(), StoreError> {
         on!(TxInner, &mut self.inner, |tx| {
-            sqlx::query("UPDATE users SET bio = $2 WHERE id = $1")
+            sqlx::query("UPDATE users SET bio = $2, handle = $3 WHERE id = $1")
                 .bind(user.get())
                 .bind(bio)
+                .bind(handle)
                 .execute(&mut **tx)
                 .await?;
         });

@@ -10,7 +10,9 @@
 use crate::db::{Tx, on};
 use crate::{Store, StoreError};
 use domain::progress::LessonProgress;
-use domain::rating::{Rating, RatingChange, RatingSummary, ReviewView};
+use domain::rating::{
+    ModeratedReview, ModerationQueue, Rating, RatingChange, RatingSummary, ReviewView,
+};
 use domain::{CourseId, Entitlement, LessonId, ReviewId, UserId};
 use std::collections::{HashMap, HashSet};
 
@@ -87,9 +89,33 @@ const REVIEW_OF: &str = const_format::concatcp!(
 const REPORTED_REVIEWS: &str = const_format::concatcp!(
     "SELECT ",
     REVIEW_COLUMNS,
-    " FROM reviews r JOIN users u ON u.id = r.user_id \
+    ", c.title AS course_title, c.slug AS course_slug \
+     FROM reviews r JOIN users u ON u.id = r.user_id JOIN courses c ON c.id = r.course_id \
      WHERE r.reported_at IS NOT NULL ORDER BY r.reported_at, r.id LIMIT $1"
 );
+
+const HIDDEN_REVIEWS: &str = const_format::concatcp!(
+    "SELECT ",
+    REVIEW_COLUMNS,
+    ", c.title AS course_title, c.slug AS course_slug \
+     FROM reviews r JOIN users u ON u.id = r.user_id JOIN courses c ON c.id = r.course_id \
+     WHERE r.hidden = TRUE ORDER BY r.updated_at DESC, r.id DESC LIMIT $1"
+);
+
+/// The reasons of the reports now waiting: those made since the review's report began waiting
+/// (earlier ones were decided when a moderator last looked).
+const WAITING_REASONS: &str = "SELECT rr.review_id, rr.reason FROM review_reports rr \
+     JOIN reviews r ON r.id = rr.review_id \
+     WHERE r.reported_at IS NOT NULL AND rr.created_at >= r.reported_at AND rr.reason <> '' \
+     ORDER BY rr.created_at, rr.reporter_id";
+
+#[derive(sqlx::FromRow)]
+struct ModeratedRow {
+    #[sqlx(flatten)]
+    review: ReviewRow,
+    course_title: String,
+    course_slug: String,
+}
 
 #[derive(sqlx::FromRow)]
 struct ProgressRow {
@@ -299,15 +325,43 @@ impl Store {
         row.map(ReviewRecord::try_from).transpose()
     }
 
-    /// Reviews waiting for a moderator, oldest report first.
-    pub async fn reported_reviews(&self, limit: i64) -> Result<Vec<ReviewRecord>, StoreError> {
-        let rows: Vec<ReviewRow> = on!(Pool, &self.pool, |pool| {
-            sqlx::query_as(REPORTED_REVIEWS)
-                .bind(limit)
-                .fetch_all(pool)
-                .await?
-        });
-        rows.into_iter().map(ReviewRecord::try_from).collect()
+    /// The moderation page's lists, each at most `limit` long: reviews waiting for a
+    /// moderator (oldest report first, with the reports' reasons) and hidden reviews.
+    pub async fn moderation_queue(&self, limit: i64) -> Result<ModerationQueue, StoreError> {
+        let (waiting, hidden, reasons): (Vec<ModeratedRow>, Vec<ModeratedRow>, Vec<(i64, String)>) =
+            on!(Pool, &self.pool, |pool| {
+                let waiting = sqlx::query_as(REPORTED_REVIEWS)
+                    .bind(limit)
+                    .fetch_all(pool)
+                    .await?;
+                let hidden = sqlx::query_as(HIDDEN_REVIEWS)
+                    .bind(limit)
+                    .fetch_all(pool)
+                    .await?;
+                let reasons = sqlx::query_as(WAITING_REASONS).fetch_all(pool).await?;
+                (waiting, hidden, reasons)
+            });
+        let mut by_review: HashMap<i64, Vec<String>> = HashMap::new();
+        for (review, reason) in reasons {
+            by_review.entry(review).or_default().push(reason);
+        }
+        let mut moderated = |rows: Vec<ModeratedRow>| -> Result<Vec<ModeratedReview>, StoreError> {
+            rows.into_iter()
+                .map(|row| {
+                    let reasons = by_review.remove(&row.review.id).unwrap_or_default();
+                    Ok(ModeratedReview {
+                        review: ReviewRecord::try_from(row.review)?.view,
+                        course_title: row.course_title,
+                        course_slug: row.course_slug,
+                        reasons,
+                    })
+                })
+                .collect()
+        };
+        Ok(ModerationQueue {
+            waiting: moderated(waiting)?,
+            hidden: moderated(hidden)?,
+        })
     }
 
     /// `course`'s rating aggregate as stored.

@@ -42,7 +42,9 @@ async fn published_course(
     ];
     call_ok(app, "studio_lesson_details", Some(author), &preview).await;
     for (lesson, text) in [(&lessons[0], "open words"), (&lessons[1], "secret words")] {
-        let body = format!("<p>{text}</p>");
+        let body = format!(
+            "<p>{text}</p><pre><code class=\"language-rust\">let x = \"{text}\";</code></pre>"
+        );
         assert_eq!(save_body(app, author, lesson, &body, 1).await.status(), 200);
     }
     let clip = upload_file(app, author, "kind=video&name=film.mp4", MP4_HEAD).await;
@@ -261,13 +263,15 @@ async fn a_learner_enrolls_learns_reviews_and_follows() {
             &app,
             "report_review",
             Some(&bob),
-            &[("review", id.as_str())],
+            &[("review", id.as_str()), ("reason", "off topic")],
         )
         .await;
-        let reported = call_ok(&app, "reported_reviews", Some(&admin), &[]).await;
-        assert_eq!(reported[0]["id"].to_string(), id);
+        let queue = call_ok(&app, "moderation_queue", Some(&admin), &[]).await;
+        assert_eq!(queue["waiting"][0]["review"]["id"].to_string(), id);
+        assert_eq!(queue["waiting"][0]["course_slug"], slug);
+        assert_eq!(queue["waiting"][0]["reasons"], json!(["off topic"]));
         assert_eq!(
-            app.call("reported_reviews", Some(&bob), &[]).await.status(),
+            app.call("moderation_queue", Some(&bob), &[]).await.status(),
             403
         );
         let hide = [("review", id.as_str()), ("hide", "true")];
@@ -281,6 +285,15 @@ async fn a_learner_enrolls_learns_reviews_and_follows() {
         let page = call_ok(&app, "course_page", None, &[("slug", slug)]).await;
         assert_eq!(page["course"]["rating"]["count"], 0);
         assert_eq!(page["reviews"], json!([]));
+        // The hidden review leaves the queue and waits under "hidden", where it can be restored.
+        let queue = call_ok(&app, "moderation_queue", Some(&admin), &[]).await;
+        assert_eq!(queue["waiting"], json!([]));
+        assert_eq!(queue["hidden"][0]["review"]["id"].to_string(), id);
+        let restore = [("review", id.as_str()), ("hide", "false")];
+        call_ok(&app, "moderate_review", Some(&admin), &restore).await;
+        let page = call_ok(&app, "course_page", None, &[("slug", slug)]).await;
+        assert_eq!(page["course"]["rating"]["count"], 1);
+        call_ok(&app, "moderate_review", Some(&admin), &hide).await;
 
         // Following: twice is once; an author cannot follow themself.
         let author_id = page["course"]["author"].to_string();
@@ -354,6 +367,90 @@ async fn enrolling_works_without_javascript() {
         "the page offers the course now"
     );
     app.stop().await;
+}
+
+/// An author's handle is the address of their page, unique, checked and taken back by leaving
+/// it empty; an admin features a course on the home page; lesson code arrives highlighted.
+#[tokio::test]
+async fn handles_featured_courses_and_highlighted_code() {
+    for app in TestApp::spawn().demo().every_backend().await {
+        let author = app
+            .register_as("handle-author@example.com", Role::Author)
+            .await;
+        let admin = app.make_admin("handle-admin@example.com").await;
+        let (course, lessons, _) =
+            published_course(&app, &author, &admin, "Handles and code", "0").await;
+        let other = app
+            .register_as("handle-other@example.com", Role::Author)
+            .await;
+
+        let profile = [("bio", "Teaches Rust."), ("handle", " @Ada-Teaches ")];
+        call_ok(&app, "set_profile", Some(&author), &profile).await;
+        let page = call_ok(&app, "author", None, &[("key", "ada-teaches")]).await;
+        assert_eq!(page["handle"], "ada-teaches", "{:?}", app.backend());
+        assert_eq!(page["bio"], "Teaches Rust.");
+        for (handle, status) in [
+            ("ada-teaches", 409),
+            ("admin", 400),
+            ("7up", 400),
+            ("ab", 400),
+        ] {
+            let taken = app
+                .call("set_profile", Some(&other), &[("handle", handle)])
+                .await;
+            assert_eq!(taken.status(), status, "{handle} on {:?}", app.backend());
+        }
+        // A refused handle changes nothing, the bio included; an empty one gives it back.
+        let page = call_ok(&app, "author", None, &[("key", "ada-teaches")]).await;
+        assert_eq!(page["bio"], "Teaches Rust.");
+        call_ok(
+            &app,
+            "set_profile",
+            Some(&author),
+            &[("bio", "Teaches Rust.")],
+        )
+        .await;
+        assert_eq!(
+            app.call("author", None, &[("key", "ada-teaches")])
+                .await
+                .status(),
+            404
+        );
+        call_ok(
+            &app,
+            "set_profile",
+            Some(&other),
+            &[("handle", "ada-teaches")],
+        )
+        .await;
+
+        let id = course.to_string();
+        let feature = [("course", id.as_str()), ("featured", "true")];
+        assert_eq!(
+            app.call("set_featured", Some(&author), &feature)
+                .await
+                .status(),
+            403
+        );
+        call_ok(&app, "set_featured", Some(&admin), &feature).await;
+        let home = call_ok(&app, "home", None, &[]).await;
+        assert_eq!(home["featured"][0]["id"], course, "{:?}", app.backend());
+        let unfeature = [("course", id.as_str()), ("featured", "false")];
+        call_ok(&app, "set_featured", Some(&admin), &unfeature).await;
+        let home = call_ok(&app, "home", None, &[]).await;
+        let featured = home["featured"].as_array().unwrap();
+        assert!(featured.iter().all(|card| card["id"] != course));
+
+        let open = lesson(&app, None, "handles-and-code", &lessons[0])
+            .await
+            .to_string();
+        assert!(
+            open.contains(r#"<span class=\"hl-k\">let</span>"#),
+            "{open}"
+        );
+        assert!(open.contains("open words"), "{open}");
+        app.stop().await;
+    }
 }
 
 /// Each node batches its own progress reports; two nodes on one PostgreSQL, taking one learner's

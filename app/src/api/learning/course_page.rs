@@ -76,12 +76,15 @@ pub async fn author_profile(key: String) -> Result<domain::learning::AuthorProfi
         .map_err(AppError::from_service)
 }
 
-/// Sets the signed-in author's public biography.
-#[server(endpoint = "set_bio")]
-pub async fn set_bio(#[server(default)] bio: String) -> Result<(), AppError> {
+/// Sets the signed-in author's public biography and handle.
+#[server(endpoint = "set_profile")]
+pub async fn set_profile(
+    #[server(default)] bio: String,
+    #[server(default)] handle: String,
+) -> Result<(), AppError> {
     let me = crate::auth::require_session()?;
     super::super::services()?
-        .set_bio(&me.actor, &bio)
+        .set_profile(&me.actor, &bio, &handle)
         .await
         .map_err(AppError::from_service)
 }

@@ -1,5 +1,4 @@
 use crate::AppError;
-use domain::rating::ReviewView;
 use leptos::prelude::*;
 
 /// Writes or rewrites the learner's review of course `slug`: 1–5 stars and optional text.
@@ -37,12 +36,12 @@ pub async fn report_review(review: i64, #[server(default)] reason: String) -> Re
         .map_err(AppError::from_service)
 }
 
-/// Reviews waiting for a moderator (admins).
-#[server(endpoint = "reported_reviews")]
-pub async fn reported_reviews() -> Result<Vec<ReviewView>, AppError> {
+/// Reviews waiting for a moderator, and hidden ones (admins).
+#[server(endpoint = "moderation_queue")]
+pub async fn review_reports() -> Result<domain::rating::ModerationQueue, AppError> {
     let me = crate::auth::require_session()?;
     super::super::services()?
-        .reported_reviews(&me.actor)
+        .moderation_queue(&me.actor)
         .await
         .map_err(AppError::from_service)
 }

@@ -178,9 +178,12 @@ async fn hiding_a_review_removes_it_from_page_and_aggregate_and_restoring_puts_i
         .unwrap();
         write!(db.store, |tx| tx.report_review(rude, ada, "rude", 3).await).unwrap();
         write!(db.store, |tx| tx.report_review(rude, ada, "again", 4).await).unwrap();
-        let listed = db.store.reported_reviews(10).await.unwrap();
-        assert_eq!(listed.len(), 1, "{:?}", db.backend());
-        assert_eq!(listed[0].view.id, rude);
+        let queue = db.store.moderation_queue(10).await.unwrap();
+        assert_eq!(queue.waiting.len(), 1, "{:?}", db.backend());
+        assert_eq!(queue.waiting[0].review.id, rude);
+        // Ada's second report of the same review is not a second report.
+        assert_eq!(queue.waiting[0].reasons, ["rude"]);
+        assert!(queue.hidden.is_empty());
 
         assert_eq!(
             write!(db.store, |tx| tx.moderate_review(rude, true).await).unwrap(),
@@ -196,7 +199,9 @@ async fn hiding_a_review_removes_it_from_page_and_aggregate_and_restoring_puts_i
                 .len(),
             1
         );
-        assert!(db.store.reported_reviews(10).await.unwrap().is_empty());
+        let queue = db.store.moderation_queue(10).await.unwrap();
+        assert!(queue.waiting.is_empty());
+        assert_eq!(queue.hidden[0].review.id, rude);
         // Editing a hidden review keeps it hidden and out of the aggregate.
         write!(db.store, |tx| tx
             .save_review(course, bob, five, "edited", 5)
