@@ -11,9 +11,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
+# 20 s unless given: set before lib.sh, whose own default (10 s) would otherwise win.
+DURATION="${DURATION:-20}"
 source bench/lib.sh
 ulimit -n 16384
-DURATION="${DURATION:-20}"
 bench_setup
 
 learners="${LEARNERS:-2000}"
