@@ -24,7 +24,7 @@ pub fn AccountPage() -> impl IntoView {
         |_| account(),
     );
     view! {
-        <Title text=move || t_string!(i18n, account_title)/>
+        <Title text=t_string!(i18n, account_title)/>
         <section class="container section narrow account">
             <h1>{t!(i18n, account_title)}</h1>
             <Transition>

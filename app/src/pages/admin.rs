@@ -19,7 +19,7 @@ pub fn AdminPage() -> impl IntoView {
     let i18n = use_i18n();
     let me = current_user().0;
     view! {
-        <Title text=move || t_string!(i18n, admin_title)/>
+        <Title text=t_string!(i18n, admin_title)/>
         <section class="container section narrow">
             <h1>{t!(i18n, admin_title)}</h1>
             <Transition>
@@ -63,7 +63,7 @@ pub fn AdminUsersPage() -> impl IntoView {
         |(q, _, _)| admin_users(q),
     );
     view! {
-        <Title text=move || t_string!(i18n, admin_users)/>
+        <Title text=t_string!(i18n, admin_users)/>
         <section class="container section">
             <h1>{t!(i18n, admin_users)}</h1>
             <form class="search-form" method="get" action="/admin/users" role="search">
@@ -149,7 +149,7 @@ pub fn AdminReviewsPage() -> impl IntoView {
     let moderate = ServerAction::<ModerateReview>::new();
     let queue = Resource::new(move || moderate.version().get(), |_| review_reports());
     view! {
-        <Title text=move || t_string!(i18n, admin_reviews)/>
+        <Title text=t_string!(i18n, admin_reviews)/>
         <section class="container section narrow">
             <h1>{t!(i18n, admin_reviews)}</h1>
             <ActionError result=moderate.value().into()/>
@@ -269,7 +269,7 @@ pub fn AdminAuditPage() -> impl IntoView {
         link
     };
     view! {
-        <Title text=move || t_string!(i18n, admin_audit)/>
+        <Title text=t_string!(i18n, admin_audit)/>
         <section class="container section">
             <h1>{t!(i18n, admin_audit)}</h1>
             <form method="get" action="/admin/audit" class="filters" data-testid="audit-filters">

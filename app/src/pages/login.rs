@@ -18,7 +18,7 @@ pub fn LoginPage() -> impl IntoView {
     let next = move || query.read().get("next").unwrap_or_else(|| "/".to_owned());
     let reset_done = move || query.read().get("reset").is_some();
     view! {
-        <Title text=move || t_string!(i18n, sign_in)/>
+        <Title text=t_string!(i18n, sign_in)/>
         <section class="container section narrow">
             <h1>{t!(i18n, sign_in)}</h1>
             {move || reset_done().then(|| view! { <p class="form-done" role="status">{t!(i18n, reset_done)}</p> })}

@@ -15,7 +15,7 @@ pub fn NotFound() -> impl IntoView {
 pub fn NotFoundContent() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <Title text=move || t_string!(i18n, not_found_title)/>
+        <Title text=t_string!(i18n, not_found_title)/>
         <section class="container section narrow">
             <h1>{t!(i18n, not_found_title)}</h1>
             <p class="lead">{t!(i18n, not_found_body)}</p>

@@ -30,7 +30,7 @@ pub fn NotificationsPage() -> impl IntoView {
         |(before, _, _)| notifications(before),
     );
     view! {
-        <Title text=move || t_string!(i18n, notifications_title)/>
+        <Title text=t_string!(i18n, notifications_title)/>
         <section class="container section narrow">
             <h1>{t!(i18n, notifications_title)}</h1>
             <Transition>

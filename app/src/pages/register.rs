@@ -14,7 +14,7 @@ pub fn RegisterPage() -> impl IntoView {
     let i18n = use_i18n();
     let register = actions().register;
     view! {
-        <Title text=move || t_string!(i18n, sign_up)/>
+        <Title text=t_string!(i18n, sign_up)/>
         <section class="container section narrow">
             <h1>{t!(i18n, sign_up)}</h1>
             <ActionForm action=register attr:class="form" attr:data-testid="register-form">

@@ -14,7 +14,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
     let request = ServerAction::<RequestPasswordReset>::new();
     let reset = ServerAction::<ResetPassword>::new();
     view! {
-        <Title text=move || t_string!(i18n, reset_title)/>
+        <Title text=t_string!(i18n, reset_title)/>
         <section class="container section narrow">
             <h1>{t!(i18n, reset_title)}</h1>
             {move || match token() {

@@ -25,7 +25,7 @@ pub fn ReviewQueuePage() -> impl IntoView {
     let listing = ServerAction::<ReviewListing>::new();
     let queue = Resource::new(move || listing.version().get(), |_| review_queue());
     view! {
-        <Title text=move || t_string!(i18n, review_title)/>
+        <Title text=t_string!(i18n, review_title)/>
         <section class="container section">
             <h1>{t!(i18n, review_title)}</h1>
             <p class="lead">{t!(i18n, review_lead)}</p>
@@ -176,7 +176,7 @@ pub fn ReviewRevisionPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text=move || t_string!(i18n, review_title)/>
+        <Title text=t_string!(i18n, review_title)/>
         <section class="container section review">
             <p><a href="/review">{t!(i18n, review_back)}</a></p>
             <Transition>

@@ -19,7 +19,7 @@ pub fn SearchPage() -> impl IntoView {
         }
     });
     view! {
-        <Title text=move || t_string!(i18n, search_title)/>
+        <Title text=t_string!(i18n, search_title)/>
         <section class="container section">
             <h1>{t!(i18n, search_title)}</h1>
             <form class="search-form" action="/search" method="get" role="search">

@@ -17,7 +17,7 @@ pub fn StudioPage() -> impl IntoView {
     let create = ServerAction::<StudioCreateCourse>::new();
     let home = Resource::new(move || create.version().get(), |_| studio_home());
     view! {
-        <Title text=move || t_string!(i18n, studio_title)/>
+        <Title text=t_string!(i18n, studio_title)/>
         <section class="container section studio">
             <h1>{t!(i18n, studio_title)}</h1>
             <Transition>

@@ -34,7 +34,7 @@ pub fn StudioCoursePage() -> impl IntoView {
         }
     });
     view! {
-        <Title text=move || t_string!(i18n, studio_title)/>
+        <Title text=t_string!(i18n, studio_title)/>
         <section class="container section studio">
             <p><a href="/studio">{t!(i18n, studio_back)}</a></p>
             {move || query.read().get("imported").map(|_| view! {

@@ -34,7 +34,7 @@ pub fn StudioLessonPage() -> impl IntoView {
         }
     });
     view! {
-        <Title text=move || t_string!(i18n, studio_title)/>
+        <Title text=t_string!(i18n, studio_title)/>
         <section class="container section studio">
             <Transition>
                 {move || Suspend::new(async move {

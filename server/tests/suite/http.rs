@@ -147,6 +147,32 @@ async fn the_catalog_filters_and_pages_without_javascript() {
     }
 }
 
+/// Many catalog pages at once each get their whole answer. A page title written as a closure over
+/// the translations was read after the request's reactive owner was gone and panicked in about
+/// one request in fifteen under load, dropping the connection (found by `bench/catalog.sh`).
+#[tokio::test]
+async fn pages_under_concurrent_load_all_answer_with_their_title() {
+    let app = TestApp::spawn().demo().sqlite().await;
+    for path in [
+        "/courses?sort=rating",
+        "/login",
+        "/search?q=rust",
+        "/no-such-page",
+    ] {
+        let pages = (0..96).map(|_| {
+            let request = app.client.get(format!("{}{path}", app.base)).send();
+            async move {
+                let response = request.await.expect("an answer, not a dropped connection");
+                response.text().await.expect("a whole body")
+            }
+        });
+        for html in futures_util::future::join_all(pages).await {
+            assert!(html.contains(" · Lore</title>"), "{path}: {html}");
+        }
+    }
+    app.stop().await;
+}
+
 #[tokio::test]
 async fn course_and_lesson_pages_render_and_unknown_ones_are_404() {
     let app = TestApp::spawn().demo().sqlite().await;
