@@ -385,7 +385,7 @@ impl Services {
             Some(actor) => self.store().follows(actor.id, id).await?,
             None => false,
         };
-        let (bio, handle) = self.store().author_bio(id).await?;
+        let (bio, handle) = self.store().public_profile(id).await?;
         Ok(AuthorProfile {
             id,
             name: user.display_name,

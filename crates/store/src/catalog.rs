@@ -350,7 +350,10 @@ impl Store {
     }
 
     /// `author`'s public biography (empty when they wrote none) and handle.
-    pub async fn author_bio(&self, author: UserId) -> Result<(String, Option<String>), StoreError> {
+    pub async fn public_profile(
+        &self,
+        author: UserId,
+    ) -> Result<(String, Option<String>), StoreError> {
         let row: Option<(String, Option<String>)> = on!(Pool, &self.pool, |pool| {
             sqlx::query_as("SELECT bio, handle FROM users WHERE id = $1")
                 .bind(author.get())
