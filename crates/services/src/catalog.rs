@@ -107,7 +107,7 @@ impl Services {
             courses: page.courses,
             next: page.next,
             total: page.total,
-            categories: self.store().list_categories().await?,
+            categories: page.categories,
         })
     }
 

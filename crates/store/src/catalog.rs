@@ -211,11 +211,11 @@ impl TryFrom<CardRow> for CourseCard {
 }
 
 #[derive(sqlx::FromRow)]
-struct CategoryRow {
-    id: i64,
-    slug: String,
-    name_en: String,
-    name_zh: String,
+pub(crate) struct CategoryRow {
+    pub(crate) id: i64,
+    pub(crate) slug: String,
+    pub(crate) name_en: String,
+    pub(crate) name_zh: String,
 }
 
 impl TryFrom<CategoryRow> for Category {
