@@ -73,6 +73,12 @@ pub enum AppError {
     /// A learner's step (enrolling, reviewing, progress, following) was refused.
     #[error("learning: {0}")]
     Learning(domain::learning::LearningProblem),
+    /// A purchase step was refused (the course, the coupon or the form).
+    #[error("checkout: {0}")]
+    Checkout(domain::order::CheckoutProblem),
+    /// The payment provider could not be reached; nothing was charged.
+    #[error("payment provider unavailable")]
+    PaymentUnavailable,
     /// The platform failed; try again later.
     #[error("service unavailable")]
     Unavailable,
@@ -188,6 +194,29 @@ impl AppError {
                     | LearningProblem::SelfFollow => StatusCode::BAD_REQUEST,
                 };
                 (status, AppError::Learning(problem))
+            }
+            ServiceError::Checkout(problem) => {
+                use domain::order::{CheckoutProblem, PurchaseError};
+                let status = match problem {
+                    CheckoutProblem::Purchase(PurchaseError::SignedOut) => StatusCode::UNAUTHORIZED,
+                    CheckoutProblem::Purchase(PurchaseError::OwnCourse) => StatusCode::FORBIDDEN,
+                    CheckoutProblem::Purchase(_) => StatusCode::CONFLICT,
+                    CheckoutProblem::Coupon(_) | CheckoutProblem::Key => StatusCode::BAD_REQUEST,
+                };
+                (status, AppError::Checkout(problem))
+            }
+            ServiceError::Payment(source) => {
+                tracing::error!(error = %services::cause_chain(&source), "payment provider failed");
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    AppError::PaymentUnavailable,
+                )
+            }
+            // Provider events arrive at their own handler, never through server functions.
+            ServiceError::Webhook(_) => (StatusCode::BAD_REQUEST, AppError::BadRequest),
+            ServiceError::Order(problem) => {
+                tracing::error!(error = %problem, "a payment event could not be applied");
+                (StatusCode::CONFLICT, AppError::Conflict("orders".into()))
             }
             ServiceError::BatchFailed(source) => {
                 tracing::error!(error = %services::cause_chain(&*source), "progress batch failed");

@@ -2,7 +2,9 @@ use crate::AppError;
 use crate::error::PasswordProblem;
 use crate::i18n::*;
 use domain::authoring::TransitionError;
+use domain::coupon::CouponError;
 use domain::learning::{EnrollError, LearningProblem, ReviewRuleError};
+use domain::order::{CheckoutProblem, PurchaseError};
 use domain::rating::{MAX_REVIEW_CHARS, ReviewTextError};
 use domain::review::{ListingError, ReasonError, ReviewProblem};
 use domain::{Handle, HandleError};
@@ -55,6 +57,43 @@ pub fn ErrorMessage(error: AppError) -> impl IntoView {
         AppError::Transition(TransitionError::Empty) => t!(i18n, error_course_empty).into_any(),
         AppError::Review(problem) => review_problem(problem).into_any(),
         AppError::Learning(problem) => learning_problem(problem).into_any(),
+        AppError::Checkout(problem) => checkout_problem(problem).into_any(),
+        AppError::PaymentUnavailable => t!(i18n, error_payment_unavailable).into_any(),
+    }
+}
+
+fn checkout_problem(problem: CheckoutProblem) -> impl IntoView {
+    let i18n = use_i18n();
+    match problem {
+        CheckoutProblem::Purchase(PurchaseError::SignedOut) => {
+            t!(i18n, error_unauthorized).into_any()
+        }
+        CheckoutProblem::Purchase(PurchaseError::NotPublished) => {
+            t!(i18n, error_not_available).into_any()
+        }
+        CheckoutProblem::Purchase(PurchaseError::Free)
+        | CheckoutProblem::Coupon(CouponError::FreeCourse) => {
+            t!(i18n, error_course_free).into_any()
+        }
+        CheckoutProblem::Purchase(PurchaseError::OwnCourse) => {
+            t!(i18n, error_buy_own_course).into_any()
+        }
+        CheckoutProblem::Purchase(PurchaseError::AlreadyOwned) => {
+            t!(i18n, error_already_owned).into_any()
+        }
+        CheckoutProblem::Coupon(CouponError::Malformed) => {
+            t!(i18n, error_coupon_malformed).into_any()
+        }
+        CheckoutProblem::Coupon(CouponError::Unknown) => t!(i18n, error_coupon_unknown).into_any(),
+        CheckoutProblem::Coupon(CouponError::Expired) => t!(i18n, error_coupon_expired).into_any(),
+        CheckoutProblem::Coupon(CouponError::WrongCourse) => {
+            t!(i18n, error_coupon_wrong_course).into_any()
+        }
+        CheckoutProblem::Coupon(CouponError::WrongCurrency) => {
+            t!(i18n, error_coupon_wrong_currency).into_any()
+        }
+        CheckoutProblem::Coupon(CouponError::UsedUp) => t!(i18n, error_coupon_used_up).into_any(),
+        CheckoutProblem::Key => t!(i18n, error_bad_request).into_any(),
     }
 }
 

@@ -65,3 +65,11 @@ id_type!(
     /// A learner's review of a course.
     ReviewId
 );
+id_type!(
+    /// An order: one checkout of one course by one learner.
+    OrderId
+);
+id_type!(
+    /// A coupon.
+    CouponId
+);

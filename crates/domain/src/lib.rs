@@ -10,6 +10,7 @@ pub mod access;
 pub mod authoring;
 pub mod browse;
 pub mod catalog;
+pub mod coupon;
 pub mod diff;
 pub mod display_name;
 pub mod email;
@@ -21,6 +22,7 @@ pub mod limits;
 pub mod media;
 pub mod money;
 pub mod notify;
+pub mod order;
 pub mod password;
 pub mod permissions;
 pub mod progress;
@@ -41,7 +43,9 @@ pub use catalog::{
 pub use display_name::{DisplayNameError, parse_display_name};
 pub use email::{Email, EmailError};
 pub use handle::{Handle, HandleError};
-pub use ids::{CategoryId, ChapterId, CourseId, LessonId, MediaId, ReviewId, UserId};
+pub use ids::{
+    CategoryId, ChapterId, CouponId, CourseId, LessonId, MediaId, OrderId, ReviewId, UserId,
+};
 pub use lang::{Lang, LocalizedText};
 pub use media::MediaKind;
 pub use money::{BasisPoints, Currency, Money, MoneyError, Split};

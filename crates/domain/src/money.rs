@@ -120,6 +120,12 @@ impl BasisPoints {
         Ok(Self(value))
     }
 
+    /// A share written in the code: above 10000 it fails to compile when used in a constant.
+    pub const fn of(value: u16) -> Self {
+        assert!(value <= 10_000, "a share is at most 10000 basis points");
+        Self(value)
+    }
+
     /// The value in basis points.
     pub const fn get(self) -> u16 {
         self.0

@@ -85,6 +85,18 @@ pub enum ServiceError {
     /// The batch a progress report was written in failed; the cause, shared by the batch.
     #[error("progress batch failed: {0}")]
     BatchFailed(#[source] std::sync::Arc<ServiceError>),
+    /// A purchase step was refused: the course, the coupon or the checkout form.
+    #[error("checkout: {0}")]
+    Checkout(domain::order::CheckoutProblem),
+    /// The payment provider failed or refused; nothing was charged by this request.
+    #[error("payment provider: {0}")]
+    Payment(#[source] payments::provider::ProviderError),
+    /// A provider event's signature or body was refused (answered 400, nothing written).
+    #[error("payment event refused: {0}")]
+    Webhook(#[source] payments::provider::WebhookError),
+    /// A provider event cannot apply to its order (a refund above the amount, say).
+    #[error("payment event does not fit its order: {0}")]
+    Order(#[source] domain::order::OrderError),
     /// The platform failed; not the user's fault.
     #[error("store unavailable")]
     Unavailable(#[source] StoreError),

@@ -28,7 +28,7 @@ impl From<LearningProblem> for ServiceError {
 }
 
 /// The facts about a course that decide what its page offers.
-fn offer_of(course: &CourseDetail) -> Offer {
+pub(crate) fn offer_of(course: &CourseDetail) -> Offer {
     Offer {
         author: course.author,
         status: course.status,

@@ -9,6 +9,7 @@
 pub mod accounts;
 mod admin;
 mod catalog;
+pub mod commerce;
 pub mod course_archive;
 mod covers;
 pub mod demo;
@@ -19,6 +20,7 @@ pub mod media;
 pub mod notifications;
 pub mod progress_batch;
 mod review;
+pub mod sandbox;
 mod secrets;
 mod session_cache;
 pub mod studio;
@@ -50,12 +52,18 @@ pub struct Services {
     bell: Arc<notifications::Bell>,
     /// Writes this node's progress reports in batches.
     progress: Arc<progress_batch::ProgressBatcher>,
+    /// How money is taken: the built-in sandbox unless configured otherwise.
+    payments: commerce::Payments,
 }
 
 impl Services {
     /// Wraps an open, migrated store and the media store. `public_url` is how people reach this
     /// Lore (for links in mails), without a trailing slash.
     pub fn new(store: Store, media: MediaStore, public_url: &str) -> Self {
+        let payments = commerce::Payments {
+            provider: Arc::new(sandbox::Sandbox::new(store.clone(), public_url)),
+            platform_share: commerce::DEFAULT_PLATFORM_SHARE,
+        };
         Self {
             store,
             media,
@@ -65,6 +73,7 @@ impl Services {
             images: images::ImagePipeline::default(),
             bell: Arc::default(),
             progress: Arc::default(),
+            payments,
         }
     }
 

@@ -23,6 +23,7 @@ mod authoring;
 mod browse;
 mod catalog;
 mod changes;
+mod commerce;
 mod connect;
 mod db;
 mod error;
@@ -41,6 +42,7 @@ pub use authoring::{
 pub use browse::BrowsePage;
 pub use catalog::{CourseFilter, NewCategory, NewChapter, NewCourse, NewLesson};
 pub use changes::{Change, ChangeListener, Heard};
+pub use commerce::{CouponRecord, NewCoupon, NewOrder, OrderRecord, SandboxPayment};
 pub use connect::{Backend, Store};
 pub use db::Tx;
 pub use error::StoreError;

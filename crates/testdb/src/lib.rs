@@ -278,6 +278,45 @@ impl TestDb {
         inserted.expect("insert a legacy avatar");
     }
 
+    /// A published course `slug` by `author`, priced ¥199.00, with one lesson: something to buy.
+    pub async fn course_on_sale(&self, slug: &str, author: UserId) -> domain::CourseId {
+        let store = &self.store;
+        let category = write_alone!(store, |tx| tx
+            .upsert_category(&store::NewCategory {
+                slug: domain::Slug::parse("shop").expect("a slug"),
+                name: domain::LocalizedText {
+                    en: "Shop".into(),
+                    zh_cn: "商店".into(),
+                },
+                position: 1,
+            })
+            .await)
+        .expect("a category");
+        write_alone!(store, |tx| tx
+            .create_course(&store::NewCourse {
+                slug: domain::Slug::parse(slug).expect("a slug"),
+                author,
+                category,
+                title: format!("Course {slug}"),
+                subtitle: "On sale".into(),
+                description: "About".into(),
+                language: domain::Lang::En,
+                price: domain::Money::price(19_900, domain::Currency::Cny).expect("a price"),
+                status: domain::CourseStatus::Published,
+                chapters: vec![store::NewChapter {
+                    title: "One".into(),
+                    lessons: vec![store::NewLesson {
+                        title: "Only".into(),
+                        kind: domain::LessonKind::Text,
+                        is_preview: false,
+                        duration_seconds: 60,
+                    }],
+                }],
+            })
+            .await)
+        .expect("a course")
+    }
+
     /// Closes the pools and removes the database.
     pub async fn cleanup(mut self) {
         self.store.close().await;

@@ -2,6 +2,7 @@
 //! the generic code the files share is compiled once.
 
 mod archives;
+mod commerce;
 mod review;
 mod studio;
 mod units_of_work;

@@ -1,0 +1,356 @@
+//! Buying courses: the price with a coupon, checkout, and what payment events do.
+//!
+//! Checkout is retried safely by its idempotency key: the first order made with a key is the
+//! answer to every later request with it. Fulfilment runs from the provider's signed event and
+//! from the buyer's return to Lore (which asks the provider), whichever comes first; both go
+//! through [`Services::apply_payment`], one unit of work that writes the order's new status, its
+//! entitlement, its coupon count and its ledger postings together (`domain::order::apply` decides
+//! them), so a repeat or a race changes nothing the first did not.
+
+use crate::{ServiceError, Services};
+use domain::coupon::{CouponCode, CouponError, PriceBreakdown, Priced};
+use domain::order::{self, CheckoutProblem, PaymentEvent};
+use domain::{Actor, BasisPoints, Lang, OrderId};
+use payments::provider::{CheckoutRequest, PaymentProvider};
+use std::sync::Arc;
+use store::{CouponRecord, NewOrder, OrderRecord, StoreError, now_millis};
+
+/// How often a unit of work that lost a compare-and-set to another node is tried again.
+const RACE_RETRIES: usize = 5;
+
+/// The platform's share of every sale unless configured: 20 %.
+pub const DEFAULT_PLATFORM_SHARE: BasisPoints = BasisPoints::of(2_000);
+
+impl From<CheckoutProblem> for ServiceError {
+    fn from(problem: CheckoutProblem) -> Self {
+        ServiceError::Checkout(problem)
+    }
+}
+
+/// How Lore takes money: the provider and the platform's share.
+#[derive(Clone, Debug)]
+pub struct Payments {
+    /// Where the money goes.
+    pub provider: Arc<dyn PaymentProvider>,
+    /// The platform's share of each sale.
+    pub platform_share: BasisPoints,
+}
+
+/// A started checkout: where the buyer pays.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Checkout {
+    /// The order.
+    pub order: OrderId,
+    /// The provider's page.
+    pub pay_url: String,
+}
+
+impl Services {
+    /// The coupon with `code`, checked against `course` at `now`.
+    async fn priced(
+        &self,
+        course: &domain::CourseDetail,
+        code: Option<&str>,
+        now: i64,
+    ) -> Result<(PriceBreakdown, Option<CouponRecord>), ServiceError> {
+        let price = course.card.price;
+        let Some(code) = code.map(str::trim).filter(|c| !c.is_empty()) else {
+            return Ok((PriceBreakdown::list(price), None));
+        };
+        let code = CouponCode::parse(code).map_err(CheckoutProblem::from)?;
+        let coupon = self
+            .store()
+            .coupon_by_code(&code)
+            .await?
+            .ok_or(CheckoutProblem::Coupon(CouponError::Unknown))?;
+        if coupon
+            .max_redemptions
+            .is_some_and(|max| coupon.redeemed >= max)
+        {
+            return Err(CheckoutProblem::Coupon(CouponError::UsedUp).into());
+        }
+        let on = Priced {
+            course: course.card.id,
+            author: course.author,
+            price,
+        };
+        let breakdown = coupon
+            .coupon
+            .price(&on, now)
+            .map_err(CheckoutProblem::from)?;
+        Ok((breakdown, Some(coupon)))
+    }
+
+    /// What `viewer` would pay for course `slug` with coupon `code`: shown before paying.
+    pub async fn quote(
+        &self,
+        viewer: Option<&Actor>,
+        slug: &str,
+        code: Option<&str>,
+    ) -> Result<PriceBreakdown, ServiceError> {
+        let course = self.course(slug).await?;
+        let held = match viewer {
+            Some(actor) => self.store().entitlement(actor.id, course.card.id).await?,
+            None => domain::Entitlement::None,
+        };
+        order::check_purchase(viewer, crate::learning::offer_of(&course), held)
+            .map_err(CheckoutProblem::from)?;
+        Ok(self.priced(&course, code, now_millis()).await?.0)
+    }
+
+    /// Begins (or, for a key seen before, resumes) `viewer`'s purchase of course `slug` with
+    /// coupon `code`: a pending order holding the coupon's redemption, and a session at the
+    /// provider. A learner who already has a pending order for the course gets it back, so
+    /// two tabs cannot make two orders.
+    pub async fn checkout(
+        &self,
+        viewer: &Actor,
+        slug: &str,
+        code: Option<&str>,
+        key: &str,
+        lang: Lang,
+    ) -> Result<Checkout, ServiceError> {
+        if !order::well_formed_key(key) {
+            return Err(CheckoutProblem::Key.into());
+        }
+        if let Some(order) = self.store().order_by_key(viewer.id, key).await? {
+            return self.open_session(order).await;
+        }
+        let course = self.course(slug).await?;
+        let held = self.store().entitlement(viewer.id, course.card.id).await?;
+        order::check_purchase(Some(viewer), crate::learning::offer_of(&course), held)
+            .map_err(CheckoutProblem::from)?;
+        let now = now_millis();
+        let (price, coupon) = self.priced(&course, code, now).await?;
+        let payments = self.payments();
+        let mut tx = self.store().begin().await?;
+        if let Some(coupon) = &coupon
+            && !tx.take_coupon(coupon.id).await?
+        {
+            return Err(CheckoutProblem::Coupon(CouponError::UsedUp).into());
+        }
+        let new = NewOrder {
+            user: viewer.id,
+            course: course.card.id,
+            price,
+            platform_share: payments.platform_share,
+            coupon: coupon.map(|c| c.id),
+            provider: payments.provider.name(),
+            idempotency_key: key,
+            lang,
+            now,
+        };
+        let id = match tx.insert_order(&new).await {
+            Ok(id) => {
+                tx.commit().await?;
+                id
+            }
+            Err(StoreError::Conflict(_)) => {
+                // The same key from a concurrent retry, or another pending order of this
+                // learner's for the course: answer with that order.
+                tx.rollback().await?;
+                let existing = match self.store().order_by_key(viewer.id, key).await? {
+                    Some(order) => order,
+                    None => self
+                        .store()
+                        .pending_order(viewer.id, course.card.id)
+                        .await?
+                        .ok_or_else(|| ServiceError::Conflict("orders".into()))?,
+                };
+                return self.open_session(existing).await;
+            }
+            Err(other) => return Err(other.into()),
+        };
+        let order = self
+            .store()
+            .order(id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        self.open_session(order).await
+    }
+
+    /// The order's session at the provider, made on first call. The provider gets the order
+    /// as its idempotency key, so concurrent calls for one order make one session.
+    async fn open_session(&self, order: OrderRecord) -> Result<Checkout, ServiceError> {
+        if let Some(pay_url) = order.pay_url {
+            return Ok(Checkout {
+                order: order.id,
+                pay_url,
+            });
+        }
+        let back = format!("{}/orders/{}", self.public_url(), order.id);
+        let request = CheckoutRequest {
+            order: order.id,
+            amount: order.facts.amount,
+            title: order.course_title.clone(),
+            lang: order.lang,
+            success_url: format!("{back}?paid=1"),
+            cancel_url: format!("{back}?cancelled=1"),
+        };
+        let session = self
+            .payments()
+            .provider
+            .create_checkout(&request)
+            .await
+            .map_err(ServiceError::Payment)?;
+        let mut tx = self.store().begin().await?;
+        tx.set_order_session(order.id, &session.id, &session.pay_url, now_millis())
+            .await?;
+        tx.commit().await?;
+        let stored = self
+            .store()
+            .order(order.id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        Ok(Checkout {
+            order: order.id,
+            pay_url: stored.pay_url.unwrap_or(session.pay_url),
+        })
+    }
+
+    /// Applies what the provider says happened to order `id`, in one unit of work, trying
+    /// again from a fresh read when another node changed the order first. Returns the order as
+    /// it stands after.
+    pub async fn apply_payment(
+        &self,
+        id: OrderId,
+        event: PaymentEvent,
+        payment: Option<&str>,
+    ) -> Result<OrderRecord, ServiceError> {
+        for _ in 0..RACE_RETRIES {
+            let mut tx = self.store().begin().await?;
+            let order = tx
+                .order_for_update(id)
+                .await?
+                .ok_or(ServiceError::NotFound)?;
+            let step = order::apply(order.facts, event).map_err(ServiceError::Order)?;
+            if !step.changes() {
+                tx.rollback().await?;
+                return Ok(order);
+            }
+            match tx
+                .apply_order_step(&order, &step, payment, now_millis())
+                .await
+            {
+                Ok(()) => {
+                    tx.commit().await?;
+                    return self.store().order(id).await?.ok_or(ServiceError::NotFound);
+                }
+                Err(StoreError::Conflict(_)) => tx.rollback().await?,
+                Err(other) => return Err(other.into()),
+            }
+        }
+        Err(ServiceError::Conflict("orders_status".into()))
+    }
+
+    /// Takes a provider's event delivery: checks its signature over the raw body, files it in
+    /// the inbox once, and applies it, all in one unit of work, so a repeat delivery (even a
+    /// concurrent one) finds the inbox row and changes nothing. A bad signature or body writes
+    /// nothing ([`ServiceError::Webhook`], answered 400); an event Lore cannot apply yet (an
+    /// unknown order, say) stays in the inbox with its error for a retry and an admin.
+    pub async fn receive_payment_event(
+        &self,
+        body: &[u8],
+        signature: Option<&str>,
+    ) -> Result<(), ServiceError> {
+        let provider = &self.payments().provider;
+        let event = provider
+            .verify_event(body, signature, now_millis() / 1000)
+            .await
+            .map_err(ServiceError::Webhook)?;
+        let text = String::from_utf8_lossy(body);
+        for _ in 0..RACE_RETRIES {
+            let now = now_millis();
+            let mut tx = self.store().begin().await?;
+            let Some(inbox) = tx
+                .file_payment_event(
+                    provider.name(),
+                    &event.id,
+                    &event.kind,
+                    &text,
+                    event.order,
+                    now,
+                )
+                .await?
+            else {
+                tx.rollback().await?;
+                return Ok(()); // delivered before
+            };
+            let (Some(id), Some(change)) = (event.order, event.event) else {
+                // Nothing Lore acts on, or no order named: filed, and done.
+                tx.event_processed(inbox, now).await?;
+                tx.commit().await?;
+                return Ok(());
+            };
+            let Some(order) = tx.order_for_update(id).await? else {
+                tx.event_failed(inbox, "unknown order", now).await?;
+                tx.commit().await?;
+                return Ok(());
+            };
+            let step = match order::apply(order.facts, change) {
+                Ok(step) => step,
+                Err(problem) => {
+                    tx.event_failed(inbox, &problem.to_string(), now).await?;
+                    tx.commit().await?;
+                    return Ok(());
+                }
+            };
+            if step.changes() {
+                match tx
+                    .apply_order_step(&order, &step, event.payment.as_deref(), now)
+                    .await
+                {
+                    Ok(()) => {}
+                    Err(StoreError::Conflict(_)) => {
+                        tx.rollback().await?;
+                        continue;
+                    }
+                    Err(other) => return Err(other.into()),
+                }
+            }
+            tx.event_processed(inbox, now).await?;
+            tx.commit().await?;
+            return Ok(());
+        }
+        Err(ServiceError::Conflict("orders_status".into()))
+    }
+
+    /// Asks the provider what became of order `id`'s payment and applies the answer: what the
+    /// buyer's return to Lore and the reconciler run, so a lost event cannot leave a paid
+    /// order without its course. Only the buyer (or the reconciler, with no viewer) may ask.
+    pub async fn settle_order(
+        &self,
+        viewer: Option<&Actor>,
+        id: OrderId,
+    ) -> Result<OrderRecord, ServiceError> {
+        let order = self
+            .store()
+            .order(id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        if viewer.is_some_and(|actor| actor.id != order.user) {
+            return Err(ServiceError::NotFound);
+        }
+        let Some(session) = order.provider_session.as_deref() else {
+            return Ok(order);
+        };
+        let state = self
+            .payments()
+            .provider
+            .payment_state(session)
+            .await
+            .map_err(ServiceError::Payment)?;
+        let mut current = order;
+        for event in state.events {
+            current = self
+                .apply_payment(id, event, state.payment.as_deref())
+                .await?;
+        }
+        Ok(current)
+    }
+
+    /// The provider's checkout: its name and whether it is in test mode.
+    pub fn payments(&self) -> &Payments {
+        &self.payments
+    }
+}

@@ -1,0 +1,254 @@
+//! Checkout and payment events on both backends, through the use cases: idempotent checkout
+//! under concurrent retries (SECURITY-TESTS 12, 13), signed events delivered twice at once (14),
+//! out of order (15) or tampered with (16), and settling from the provider when no event came.
+//! Every test ends with the store's invariant check.
+
+use crate::studio::person;
+use domain::order::{CheckoutProblem, OrderStatus, PurchaseError};
+use domain::{Entitlement, Lang, Role};
+use payments::signature;
+use services::commerce::Checkout;
+use services::sandbox::{Delivery, Outcome, Sandbox};
+use services::{CurrentSession, ServiceError, Services};
+use store::now_millis;
+use testdb::TestDb;
+
+fn services(db: &TestDb) -> Services {
+    // Nothing listens here: events are handed to the use case directly, as the webhook does.
+    Services::new(
+        db.store.clone(),
+        media::MediaStore::in_memory(),
+        "http://127.0.0.1:9",
+    )
+}
+
+/// A published course priced ¥199.00 by a new author; its slug.
+async fn on_sale(db: &TestDb, services: &Services) -> String {
+    let author = person(db, services, "seller@example.com", Role::Author).await;
+    db.course_on_sale("paid-course", author.actor.id).await;
+    "paid-course".into()
+}
+
+/// A course on sale, a learner, and the learner's checkout of it.
+async fn checked_out(db: &TestDb, services: &Services) -> (String, CurrentSession, Checkout) {
+    let slug = on_sale(db, services).await;
+    let ada = person(db, services, "ada@example.com", Role::Learner).await;
+    let checkout = services
+        .checkout(&ada.actor, &slug, None, KEY, Lang::En)
+        .await
+        .unwrap();
+    (slug, ada, checkout)
+}
+
+async fn assert_books_clean(db: &TestDb) {
+    let broken = db.store.commerce_violations().await.unwrap();
+    assert!(broken.is_empty(), "{:?}: {broken:?}", db.backend());
+}
+
+/// The sandbox's own signing of `body`, as its delivery would send it.
+async fn signed(db: &TestDb, body: &str) -> String {
+    let secret = db
+        .store
+        .platform_key("sandbox_webhook_secret", "unused")
+        .await
+        .unwrap();
+    signature::sign(secret.as_bytes(), now_millis() / 1000, body.as_bytes())
+}
+
+fn event(id: &str, kind: &str, order: i64, object: serde_json::Value) -> String {
+    let mut object = object;
+    object["client_reference_id"] = order.to_string().into();
+    serde_json::json!({"id": id, "object": "event", "type": kind, "data": {"object": object}})
+        .to_string()
+}
+
+fn completed(order: i64) -> String {
+    event(
+        &format!("evt_done_{order}"),
+        "checkout.session.completed",
+        order,
+        serde_json::json!({"id": format!("cs_sandbox_{order}"), "payment_intent": "pi_1",
+                           "payment_status": "paid", "currency": "cny"}),
+    )
+}
+
+fn refunded(order: i64, total: i64) -> String {
+    event(
+        &format!("evt_refund_{order}_{total}"),
+        "charge.refunded",
+        order,
+        serde_json::json!({"id": "ch_1", "payment_intent": "pi_1", "amount_refunded": total,
+                           "currency": "cny"}),
+    )
+}
+
+const KEY: &str = "checkout-key-0001";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn twenty_concurrent_retries_make_one_order_and_other_keys_find_it() {
+    for db in TestDb::every_backend().await {
+        let services = services(&db);
+        let slug = on_sale(&db, &services).await;
+        let ada = person(&db, &services, "ada@example.com", Role::Learner).await;
+        let mut tries = tokio::task::JoinSet::new();
+        for n in 0..20 {
+            let (services, slug, actor) = (services.clone(), slug.clone(), ada.actor);
+            // Half retry one key; half come from other tabs with keys of their own.
+            let key = if n % 2 == 0 {
+                KEY.to_owned()
+            } else {
+                format!("other-tab-key-{n:04}")
+            };
+            tries
+                .spawn(async move { services.checkout(&actor, &slug, None, &key, Lang::En).await });
+        }
+        let answers: Vec<_> = tries
+            .join_all()
+            .await
+            .into_iter()
+            .map(Result::unwrap)
+            .collect();
+        assert!(answers.windows(2).all(|w| w[0] == w[1]), "{answers:?}");
+        let orders = db.store.orders_of(ada.actor.id).await.unwrap();
+        assert_eq!(orders.len(), 1, "{:?}", db.backend());
+        assert_eq!(orders[0].facts.status, OrderStatus::Pending);
+        assert!(
+            answers[0].pay_url.ends_with("/sandbox/pay/cs_sandbox_1"),
+            "{answers:?}"
+        );
+        assert_books_clean(&db).await;
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn one_event_delivered_twice_at_once_grants_once_and_a_tampered_one_changes_nothing() {
+    for db in TestDb::every_backend().await {
+        let services = services(&db);
+        let (slug, ada, checkout) = checked_out(&db, &services).await;
+        let body = completed(checkout.order.get());
+        let header = signed(&db, &body).await;
+
+        // Tampered, stale or unsigned: refused, and nothing is written.
+        let before = db.snapshot().await;
+        let changed = body.replace("\"paid\"", "\"paiD\"");
+        let stale = signature::sign(b"x", 1, body.as_bytes());
+        for (body, header) in [
+            (changed.as_str(), Some(header.as_str())),
+            (body.as_str(), Some(stale.as_str())),
+            (body.as_str(), None),
+        ] {
+            let refused = services
+                .receive_payment_event(body.as_bytes(), header)
+                .await;
+            assert!(
+                matches!(refused, Err(ServiceError::Webhook(_))),
+                "{refused:?}"
+            );
+        }
+        assert_eq!(db.snapshot().await, before);
+
+        let (a, b) = tokio::join!(
+            services.receive_payment_event(body.as_bytes(), Some(&header)),
+            services.receive_payment_event(body.as_bytes(), Some(&header)),
+        );
+        a.unwrap();
+        b.unwrap();
+        let order = db.store.order(checkout.order).await.unwrap().unwrap();
+        assert_eq!(order.facts.status, OrderStatus::Paid, "{:?}", db.backend());
+        let course = order.course;
+        assert_eq!(
+            db.store.entitlement(ada.actor.id, course).await.unwrap(),
+            Entitlement::Active
+        );
+        assert_books_clean(&db).await;
+
+        // Owning it now, the buyer cannot begin another purchase.
+        let again = services
+            .checkout(&ada.actor, &slug, None, "a-new-key-0000001", Lang::En)
+            .await;
+        assert!(
+            matches!(
+                again,
+                Err(ServiceError::Checkout(CheckoutProblem::Purchase(
+                    PurchaseError::AlreadyOwned
+                )))
+            ),
+            "{again:?}"
+        );
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn a_refund_that_arrives_before_its_payment_leaves_no_access() {
+    for db in TestDb::every_backend().await {
+        let services = services(&db);
+        let (_, ada, checkout) = checked_out(&db, &services).await;
+        let id = checkout.order.get();
+        for body in [refunded(id, 19_900), completed(id), refunded(id, 19_900)] {
+            let header = signed(&db, &body).await;
+            services
+                .receive_payment_event(body.as_bytes(), Some(&header))
+                .await
+                .unwrap();
+        }
+        let order = db.store.order(checkout.order).await.unwrap().unwrap();
+        assert_eq!(order.facts.status, OrderStatus::Refunded);
+        assert_eq!(
+            db.store
+                .entitlement(ada.actor.id, order.course)
+                .await
+                .unwrap(),
+            Entitlement::None
+        );
+        assert_books_clean(&db).await;
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn returning_from_the_pay_page_settles_the_order_without_any_event() {
+    for db in TestDb::every_backend().await {
+        let services = services(&db);
+        let (_, ada, checkout) = checked_out(&db, &services).await;
+        let sandbox = Sandbox::new(db.store.clone(), "http://127.0.0.1:9");
+        let session = checkout.pay_url.rsplit('/').next().unwrap().to_owned();
+        let next = sandbox
+            .choose(&session, Outcome::Pay, Delivery::default())
+            .await
+            .unwrap();
+        assert!(
+            next.ends_with(&format!("/orders/{}?paid=1", checkout.order)),
+            "{next}"
+        );
+        // The event cannot be delivered (nothing listens); the return asks the provider.
+        let bob = person(&db, &services, "bob@example.com", Role::Learner).await;
+        let nosy = services
+            .settle_order(Some(&bob.actor), checkout.order)
+            .await;
+        assert!(matches!(nosy, Err(ServiceError::NotFound)), "{nosy:?}");
+        let order = services
+            .settle_order(Some(&ada.actor), checkout.order)
+            .await
+            .unwrap();
+        assert_eq!(order.facts.status, OrderStatus::Paid);
+        assert_eq!(order.provider_payment.as_deref(), Some("pi_sandbox_1"));
+        assert_eq!(
+            db.store
+                .entitlement(ada.actor.id, order.course)
+                .await
+                .unwrap(),
+            Entitlement::Active
+        );
+        // Choosing again on a finished session changes nothing.
+        sandbox
+            .choose(&session, Outcome::Fail, Delivery::default())
+            .await
+            .unwrap();
+        let again = services.settle_order(None, checkout.order).await.unwrap();
+        assert_eq!(again, order);
+        assert_books_clean(&db).await;
+        db.cleanup().await;
+    }
+}
