@@ -22,5 +22,6 @@ mod serve;
 pub mod startup;
 pub mod telemetry;
 mod uploads;
+mod webhooks;
 
 pub use startup::{Application, shutdown_signal};

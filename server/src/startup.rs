@@ -6,6 +6,7 @@ use crate::mailer::{self, Delivery};
 use crate::security::{self, SecurityPolicy};
 use crate::{
     course_archive, covers, dev_mail, health, lang, media, metrics, notifications, seo, uploads,
+    webhooks,
 };
 use anyhow::Context;
 use app::auth::SessionCookie;
@@ -93,6 +94,12 @@ impl Application {
         let listener = TcpListener::bind(settings.bind)
             .await
             .with_context(|| format!("binding {}", settings.bind))?;
+        if let (Some(sandbox), Ok(bound)) = (&services.payments().sandbox, listener.local_addr()) {
+            sandbox.deliver_to(format!(
+                "http://127.0.0.1:{}/webhooks/sandbox",
+                bound.port()
+            ));
+        }
         let metrics = match settings.metrics_bind {
             Some(address) => Some((
                 TcpListener::bind(address)
@@ -156,6 +163,10 @@ impl Application {
             tokio::spawn({
                 let services = self.services.clone();
                 async move { services.run_digests().await }
+            }),
+            tokio::spawn({
+                let services = self.services.clone();
+                async move { services.run_reconciler().await }
             }),
         ];
         // Live streams never end by themselves: close them when shutdown begins, so open
@@ -266,6 +277,7 @@ fn router(settings: &Settings, services: Services, metrics: Arc<metrics::Metrics
         .route("/robots.txt", get(seo::robots))
         .route("/sitemap.xml", get(seo::sitemap))
         .route("/notifications/stream", get(notifications::stream))
+        .route("/webhooks/{provider}", post(webhooks::webhook))
         .route(
             "/notifications/unsubscribe",
             get(notifications::unsubscribe),

@@ -11,12 +11,19 @@ use crate::{ServiceError, Services};
 use domain::coupon::{CouponCode, CouponError, PriceBreakdown, Priced};
 use domain::order::{self, CheckoutProblem, PaymentEvent};
 use domain::{Actor, BasisPoints, Lang, OrderId};
+use payments::event::Event;
 use payments::provider::{CheckoutRequest, PaymentProvider};
 use std::sync::Arc;
-use store::{CouponRecord, NewOrder, OrderRecord, StoreError, now_millis};
+use store::{CouponRecord, NewOrder, OrderRecord, StoreError, Tx, now_millis};
 
 /// How often a unit of work that lost a compare-and-set to another node is tried again.
 const RACE_RETRIES: usize = 5;
+
+/// How long an order may wait for its payment before the reconciler asks the provider: 10 min.
+pub const PENDING_MS: i64 = 10 * 60 * 1000;
+
+/// How many orders, and how many events, one reconciler run takes on.
+const RECONCILE_BATCH: i64 = 100;
 
 /// The platform's share of every sale unless configured: 20 %.
 pub const DEFAULT_PLATFORM_SHARE: BasisPoints = BasisPoints::of(2_000);
@@ -32,6 +39,8 @@ impl From<CheckoutProblem> for ServiceError {
 pub struct Payments {
     /// Where the money goes.
     pub provider: Arc<dyn PaymentProvider>,
+    /// The same provider when it is the built-in sandbox, for its pay page.
+    pub sandbox: Option<Arc<crate::sandbox::Sandbox>>,
     /// The platform's share of each sale.
     pub platform_share: BasisPoints,
 }
@@ -262,13 +271,18 @@ impl Services {
         for _ in 0..RACE_RETRIES {
             let now = now_millis();
             let mut tx = self.store().begin().await?;
+            // The order first (locked on PostgreSQL), so the inbox row names only one that exists.
+            let order = match event.order {
+                Some(id) => tx.order_for_update(id).await?,
+                None => None,
+            };
             let Some(inbox) = tx
                 .file_payment_event(
                     provider.name(),
                     &event.id,
                     &event.kind,
                     &text,
-                    event.order,
+                    order.as_ref().map(|o| o.id),
                     now,
                 )
                 .await?
@@ -276,41 +290,11 @@ impl Services {
                 tx.rollback().await?;
                 return Ok(()); // delivered before
             };
-            let (Some(id), Some(change)) = (event.order, event.event) else {
-                // Nothing Lore acts on, or no order named: filed, and done.
-                tx.event_processed(inbox, now).await?;
+            if apply_filed_event(&mut tx, inbox, order, &event, now).await? {
                 tx.commit().await?;
                 return Ok(());
-            };
-            let Some(order) = tx.order_for_update(id).await? else {
-                tx.event_failed(inbox, "unknown order", now).await?;
-                tx.commit().await?;
-                return Ok(());
-            };
-            let step = match order::apply(order.facts, change) {
-                Ok(step) => step,
-                Err(problem) => {
-                    tx.event_failed(inbox, &problem.to_string(), now).await?;
-                    tx.commit().await?;
-                    return Ok(());
-                }
-            };
-            if step.changes() {
-                match tx
-                    .apply_order_step(&order, &step, event.payment.as_deref(), now)
-                    .await
-                {
-                    Ok(()) => {}
-                    Err(StoreError::Conflict(_)) => {
-                        tx.rollback().await?;
-                        continue;
-                    }
-                    Err(other) => return Err(other.into()),
-                }
             }
-            tx.event_processed(inbox, now).await?;
-            tx.commit().await?;
-            return Ok(());
+            tx.rollback().await?;
         }
         Err(ServiceError::Conflict("orders_status".into()))
     }
@@ -349,8 +333,114 @@ impl Services {
         Ok(current)
     }
 
+    /// Applies inbox event `inbox` (its stored `body`) again, unless another node got to it.
+    async fn retry_payment_event(&self, inbox: i64, body: &[u8]) -> Result<(), ServiceError> {
+        let event = payments::event::parse(body).map_err(|e| ServiceError::Webhook(e.into()))?;
+        for _ in 0..RACE_RETRIES {
+            let now = now_millis();
+            let mut tx = self.store().begin().await?;
+            // The same lock order as on intake: the order, then its event.
+            let order = match event.order {
+                Some(id) => tx.order_for_update(id).await?,
+                None => None,
+            };
+            if !tx.claim_event(inbox).await? {
+                tx.rollback().await?;
+                return Ok(());
+            }
+            if apply_filed_event(&mut tx, inbox, order, &event, now).await? {
+                tx.commit().await?;
+                return Ok(());
+            }
+            tx.rollback().await?;
+        }
+        Err(ServiceError::Conflict("orders_status".into()))
+    }
+    /// Settles what no event settled: each order still pending after [`PENDING_MS`] is asked
+    /// about at its provider (an order whose session was never opened expires), and each inbox
+    /// event that failed to apply and is due again is applied again. Safe on every node at
+    /// once: each step is the same compare-and-set unit of work as an event's. Returns how many
+    /// orders and events it looked at.
+    pub async fn reconcile_once(&self, now: i64) -> Result<(usize, usize), ServiceError> {
+        let waiting = self
+            .store()
+            .orders_waiting(now - PENDING_MS, RECONCILE_BATCH)
+            .await?;
+        for order in &waiting {
+            let settled = if order.provider_session.is_some() {
+                self.settle_order(None, order.id).await.map(drop)
+            } else {
+                self.apply_payment(order.id, PaymentEvent::Expired, None)
+                    .await
+                    .map(drop)
+            };
+            if let Err(err) = settled {
+                tracing::warn!(order = %order.id, error = %crate::cause_chain(&err), "reconcile: order not settled");
+            }
+        }
+        let due = self.store().events_due(now, RECONCILE_BATCH).await?;
+        for (inbox, body) in &due {
+            if let Err(err) = self.retry_payment_event(*inbox, body.as_bytes()).await {
+                tracing::warn!(inbox, error = %crate::cause_chain(&err), "reconcile: event not applied");
+            }
+        }
+        Ok((waiting.len(), due.len()))
+    }
+
+    /// Runs [`Services::reconcile_once`] every minute until the task is dropped.
+    pub async fn run_reconciler(&self) {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if let Err(err) = self.reconcile_once(now_millis()).await {
+                tracing::warn!(error = %crate::cause_chain(&err), "reconcile run failed");
+            }
+        }
+    }
+
     /// The provider's checkout: its name and whether it is in test mode.
     pub fn payments(&self) -> &Payments {
         &self.payments
     }
+}
+
+/// Applies filed event `inbox` to `order` (read in `tx`) and marks the event processed, or failed
+/// when it cannot apply (kept for a retry and an admin). `Ok(false)` when another node changed the
+/// order first: the caller rolls back and tries again from a fresh read.
+async fn apply_filed_event(
+    tx: &mut Tx,
+    inbox: i64,
+    order: Option<OrderRecord>,
+    event: &Event,
+    now: i64,
+) -> Result<bool, ServiceError> {
+    let Some(change) = event.event else {
+        // Nothing Lore acts on: filed, and done.
+        tx.event_processed(inbox, now).await?;
+        return Ok(true);
+    };
+    let Some(order) = order else {
+        tx.event_failed(inbox, "no such order", now).await?;
+        return Ok(true);
+    };
+    let step = match order::apply(order.facts, change) {
+        Ok(step) => step,
+        Err(problem) => {
+            tx.event_failed(inbox, &problem.to_string(), now).await?;
+            return Ok(true);
+        }
+    };
+    if step.changes() {
+        match tx
+            .apply_order_step(&order, &step, event.payment.as_deref(), now)
+            .await
+        {
+            Ok(()) => {}
+            Err(StoreError::Conflict(_)) => return Ok(false),
+            Err(other) => return Err(other.into()),
+        }
+    }
+    tx.event_processed(inbox, now).await?;
+    Ok(true)
 }

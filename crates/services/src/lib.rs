@@ -60,8 +60,10 @@ impl Services {
     /// Wraps an open, migrated store and the media store. `public_url` is how people reach this
     /// Lore (for links in mails), without a trailing slash.
     pub fn new(store: Store, media: MediaStore, public_url: &str) -> Self {
+        let sandbox = Arc::new(sandbox::Sandbox::new(store.clone(), public_url));
         let payments = commerce::Payments {
-            provider: Arc::new(sandbox::Sandbox::new(store.clone(), public_url)),
+            provider: sandbox.clone(),
+            sandbox: Some(sandbox),
             platform_share: commerce::DEFAULT_PLATFORM_SHARE,
         };
         Self {

@@ -65,6 +65,9 @@ pub struct Sandbox {
     public_url: Arc<str>,
     secret: tokio::sync::OnceCell<String>,
     http: reqwest::Client,
+    /// Where events go when not to `{public_url}/webhooks/sandbox`: the node's own listener,
+    /// set once it is bound (a provider is told the endpoint; this one is on the same node).
+    endpoint: std::sync::OnceLock<String>,
 }
 
 fn unavailable(err: impl std::fmt::Display) -> ProviderError {
@@ -79,7 +82,13 @@ impl Sandbox {
             public_url: Arc::from(public_url.trim_end_matches('/')),
             secret: tokio::sync::OnceCell::new(),
             http: reqwest::Client::new(),
+            endpoint: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Delivers events to `url` from now on (the first call wins).
+    pub fn deliver_to(&self, url: String) {
+        let _ = self.endpoint.set(url);
     }
 
     async fn secret(&self) -> Result<&str, ProviderError> {
@@ -146,7 +155,11 @@ impl Sandbox {
     /// and leaves the order to the reconciler).
     fn deliver(&self, body: String, delivery: Delivery) {
         let http = self.http.clone();
-        let url = format!("{}/webhooks/sandbox", self.public_url);
+        let url = self
+            .endpoint
+            .get()
+            .cloned()
+            .unwrap_or_else(|| format!("{}/webhooks/sandbox", self.public_url));
         let secret = self.secret.get().cloned();
         let store = self.store.clone();
         tokio::spawn(async move {

@@ -309,6 +309,42 @@ impl Store {
         orders(rows)
     }
 
+    /// Up to `limit` orders still pending that began before `before`, oldest first: the
+    /// reconciler's work.
+    pub async fn orders_waiting(
+        &self,
+        before: i64,
+        limit: i64,
+    ) -> Result<Vec<OrderRecord>, StoreError> {
+        let rows: Vec<OrderRow> = on!(Pool, &self.pool, |pool| {
+            sqlx::query_as(const_format::concatcp!(
+                ORDER_SELECT,
+                " WHERE o.status = 'pending' AND o.created_at < $1 ORDER BY o.created_at LIMIT $2"
+            ))
+            .bind(before)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
+        });
+        orders(rows)
+    }
+
+    /// Up to `limit` inbox events that failed to apply and are due for another try at `now`,
+    /// as `(inbox id, body)`, the longest waiting first.
+    pub async fn events_due(&self, now: i64, limit: i64) -> Result<Vec<(i64, String)>, StoreError> {
+        Ok(on!(Pool, &self.pool, |pool| {
+            sqlx::query_as(
+                "SELECT id, body FROM payment_events \
+                 WHERE processed_at IS NULL AND next_attempt_at <= $1 \
+                 ORDER BY next_attempt_at LIMIT $2",
+            )
+            .bind(now)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
     /// The coupon with `code`, if there is one.
     pub async fn coupon_by_code(
         &self,
@@ -676,6 +712,22 @@ impl Tx {
             .await?
         });
         Ok(row.map(|(id,)| id))
+    }
+
+    /// Takes inbox event `event` for another try, if it still waits (on PostgreSQL its row stays
+    /// locked until the unit ends, so two nodes never try it at once); returns whether it waits.
+    pub async fn claim_event(&mut self, event: i64) -> Result<bool, StoreError> {
+        let waiting = on!(TxInner, &mut self.inner, |tx| {
+            sqlx::query(
+                "UPDATE payment_events SET next_attempt_at = next_attempt_at \
+                 WHERE id = $1 AND processed_at IS NULL",
+            )
+            .bind(event)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected()
+        });
+        Ok(waiting == 1)
     }
 
     /// Marks an inbox event applied.

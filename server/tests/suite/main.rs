@@ -4,6 +4,7 @@
 
 mod abuse;
 mod archives;
+mod commerce;
 mod covers;
 mod http;
 mod learning;

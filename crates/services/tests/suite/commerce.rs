@@ -113,7 +113,9 @@ async fn twenty_concurrent_retries_make_one_order_and_other_keys_find_it() {
         assert_eq!(orders.len(), 1, "{:?}", db.backend());
         assert_eq!(orders[0].facts.status, OrderStatus::Pending);
         assert!(
-            answers[0].pay_url.ends_with("/sandbox/pay/cs_sandbox_1"),
+            answers[0]
+                .pay_url
+                .ends_with(&format!("/sandbox/pay/cs_sandbox_{}", orders[0].id)),
             "{answers:?}"
         );
         assert_books_clean(&db).await;
@@ -248,6 +250,104 @@ async fn returning_from_the_pay_page_settles_the_order_without_any_event() {
             .unwrap();
         let again = services.settle_order(None, checkout.order).await.unwrap();
         assert_eq!(again, order);
+        assert_books_clean(&db).await;
+        db.cleanup().await;
+    }
+}
+
+/// Ten minutes and a second from now: past the reconciler's wait, and past a sandbox session's.
+fn later() -> i64 {
+    now_millis() + services::commerce::PENDING_MS + 1_000
+}
+
+#[tokio::test]
+async fn two_nodes_reconciling_at_once_grant_a_payment_whose_event_was_lost_exactly_once() {
+    for db in TestDb::every_backend().await {
+        let (one, two) = (services(&db), services(&db));
+        let (_, ada, checkout) = checked_out(&db, &one).await;
+        // Paid at the provider, but the event is never delivered (nothing listens) and the
+        // buyer never comes back (SECURITY-TESTS 17: the failure between capture and commit).
+        let sandbox = Sandbox::new(db.store.clone(), "http://127.0.0.1:9");
+        let session = checkout.pay_url.rsplit('/').next().unwrap().to_owned();
+        sandbox
+            .choose(&session, Outcome::Pay, Delivery::default())
+            .await
+            .unwrap();
+        // Not yet due: nothing happens.
+        assert_eq!(one.reconcile_once(now_millis()).await.unwrap(), (0, 0));
+        let (a, b) = tokio::join!(one.reconcile_once(later()), two.reconcile_once(later()));
+        a.unwrap();
+        b.unwrap();
+        let order = db.store.order(checkout.order).await.unwrap().unwrap();
+        assert_eq!(order.facts.status, OrderStatus::Paid, "{:?}", db.backend());
+        assert_eq!(
+            db.store
+                .entitlement(ada.actor.id, order.course)
+                .await
+                .unwrap(),
+            Entitlement::Active
+        );
+        assert_books_clean(&db).await;
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn an_abandoned_checkout_expires_and_an_early_event_applies_once_its_order_exists() {
+    for db in TestDb::every_backend().await {
+        let services = services(&db);
+        // An event for order 1 before order 1 exists: filed, failed, kept.
+        let early = completed(1);
+        let header = signed(&db, &early).await;
+        services
+            .receive_payment_event(early.as_bytes(), Some(&header))
+            .await
+            .unwrap();
+        let (_, _, checkout) = checked_out(&db, &services).await;
+        assert_eq!(checkout.order.get(), 1);
+        assert_eq!(
+            db.store
+                .order(checkout.order)
+                .await
+                .unwrap()
+                .unwrap()
+                .facts
+                .status,
+            OrderStatus::Pending
+        );
+        // A minute later the event is due again and applies; the order is paid, not expired.
+        services
+            .reconcile_once(now_millis() + 61_000)
+            .await
+            .unwrap();
+        let order = db.store.order(checkout.order).await.unwrap().unwrap();
+        assert_eq!(order.facts.status, OrderStatus::Paid, "{:?}", db.backend());
+        assert_eq!(services.reconcile_once(later()).await.unwrap(), (0, 0));
+
+        // Another learner abandons a checkout: ten minutes on, it expires at the provider too.
+        let bob = person(&db, &services, "bob@example.com", Role::Learner).await;
+        let left = services
+            .checkout(
+                &bob.actor,
+                &order.course_slug,
+                None,
+                "bobs-key-00000001",
+                Lang::En,
+            )
+            .await
+            .unwrap();
+        db.execute("UPDATE sandbox_payments SET created_at = created_at - 3600000")
+            .await;
+        services.reconcile_once(later()).await.unwrap();
+        let expired = db.store.order(left.order).await.unwrap().unwrap();
+        assert_eq!(expired.facts.status, OrderStatus::Expired);
+        assert_eq!(
+            db.store
+                .entitlement(bob.actor.id, expired.course)
+                .await
+                .unwrap(),
+            Entitlement::None
+        );
         assert_books_clean(&db).await;
         db.cleanup().await;
     }
