@@ -196,12 +196,15 @@ impl AppError {
                 (status, AppError::Learning(problem))
             }
             ServiceError::Checkout(problem) => {
-                use domain::order::{CheckoutProblem, PurchaseError};
+                use domain::order::{CheckoutProblem, PurchaseError, RefundRefusal};
                 let status = match problem {
                     CheckoutProblem::Purchase(PurchaseError::SignedOut) => StatusCode::UNAUTHORIZED,
                     CheckoutProblem::Purchase(PurchaseError::OwnCourse) => StatusCode::FORBIDDEN,
                     CheckoutProblem::Purchase(_) => StatusCode::CONFLICT,
-                    CheckoutProblem::Coupon(_) | CheckoutProblem::Key => StatusCode::BAD_REQUEST,
+                    CheckoutProblem::Coupon(_)
+                    | CheckoutProblem::Key
+                    | CheckoutProblem::Refund(RefundRefusal::BadAmount) => StatusCode::BAD_REQUEST,
+                    CheckoutProblem::Refund(_) => StatusCode::CONFLICT,
                 };
                 (status, AppError::Checkout(problem))
             }

@@ -4,7 +4,7 @@ use crate::i18n::*;
 use domain::authoring::TransitionError;
 use domain::coupon::CouponError;
 use domain::learning::{EnrollError, LearningProblem, ReviewRuleError};
-use domain::order::{CheckoutProblem, PurchaseError};
+use domain::order::{CheckoutProblem, PurchaseError, RefundRefusal};
 use domain::rating::{MAX_REVIEW_CHARS, ReviewTextError};
 use domain::review::{ListingError, ReasonError, ReviewProblem};
 use domain::{Handle, HandleError};
@@ -93,7 +93,18 @@ fn checkout_problem(problem: CheckoutProblem) -> impl IntoView {
             t!(i18n, error_coupon_wrong_currency).into_any()
         }
         CheckoutProblem::Coupon(CouponError::UsedUp) => t!(i18n, error_coupon_used_up).into_any(),
-        CheckoutProblem::Key => t!(i18n, error_bad_request).into_any(),
+        CheckoutProblem::Key | CheckoutProblem::Refund(RefundRefusal::BadAmount) => {
+            t!(i18n, error_bad_request).into_any()
+        }
+        CheckoutProblem::Refund(RefundRefusal::NothingToRefund) => {
+            t!(i18n, error_refund_nothing).into_any()
+        }
+        CheckoutProblem::Refund(RefundRefusal::WindowClosed) => {
+            t!(i18n, error_refund_window).into_any()
+        }
+        CheckoutProblem::Refund(RefundRefusal::TooMuchCompleted) => {
+            t!(i18n, error_refund_completed).into_any()
+        }
     }
 }
 

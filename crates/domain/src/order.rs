@@ -426,6 +426,9 @@ pub enum CheckoutProblem {
     /// The idempotency key is not one a checkout page makes (a tampered form).
     #[error("malformed checkout key")]
     Key,
+    /// A refund was refused.
+    #[error(transparent)]
+    Refund(#[from] RefundRefusal),
 }
 
 /// Whether `key` looks like what a checkout page makes: 16 to 64 letters, digits, `-` or `_`.
@@ -461,7 +464,7 @@ pub fn check_purchase(
 }
 
 /// Why a learner's refund request is refused.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum RefundRefusal {
     /// The order was never paid, or is already fully refunded.
     #[error("nothing on this order can be refunded")]

@@ -9,10 +9,12 @@
 
 use crate::{ServiceError, Services};
 use domain::coupon::{CouponCode, CouponError, PriceBreakdown, Priced};
-use domain::order::{self, CheckoutProblem, PaymentEvent};
-use domain::{Actor, BasisPoints, Lang, OrderId};
+use domain::order::{
+    self, CheckoutProblem, Consumption, PaymentEvent, RefundPolicy, RefundRefusal,
+};
+use domain::{Actor, BasisPoints, Lang, Money, OrderId, Role};
 use payments::event::Event;
-use payments::provider::{CheckoutRequest, PaymentProvider};
+use payments::provider::{CheckoutRequest, PaymentProvider, RefundRequest};
 use std::sync::Arc;
 use store::{CouponRecord, NewOrder, OrderRecord, StoreError, Tx, now_millis};
 
@@ -272,10 +274,7 @@ impl Services {
             let now = now_millis();
             let mut tx = self.store().begin().await?;
             // The order first (locked on PostgreSQL), so the inbox row names only one that exists.
-            let order = match event.order {
-                Some(id) => tx.order_for_update(id).await?,
-                None => None,
-            };
+            let order = order_of(&mut tx, &event).await?;
             let Some(inbox) = tx
                 .file_payment_event(
                     provider.name(),
@@ -333,6 +332,84 @@ impl Services {
         Ok(current)
     }
 
+    /// Refunds everything left of `viewer`'s order `id`, if the course's refund window is still
+    /// open and they have completed under 30 % of its lessons. Access ends in the same unit of
+    /// work that books the refund, so the very next lesson or media request is refused; the
+    /// provider's own refund event, when it comes, changes nothing more.
+    pub async fn request_refund(
+        &self,
+        viewer: &Actor,
+        id: OrderId,
+    ) -> Result<OrderRecord, ServiceError> {
+        let order = self
+            .store()
+            .order(id)
+            .await?
+            .filter(|order| order.user == viewer.id)
+            .ok_or(ServiceError::NotFound)?;
+        let (completed, total) = self.store().lessons_done(viewer.id, order.course).await?;
+        let policy = RefundPolicy {
+            window_ms: order.refund_days.saturating_mul(86_400_000),
+            completion_limit: BasisPoints::of(order::DEFAULT_COMPLETION_LIMIT),
+        };
+        let refunded = order::learner_refund(
+            &order.facts,
+            order.paid_at.unwrap_or(order.created_at),
+            now_millis(),
+            Consumption { completed, total },
+            policy,
+        )
+        .map_err(CheckoutProblem::from)?;
+        self.refund_to(order, refunded).await
+    }
+
+    /// Refunds `amount` of order `id`, any part of what is left at any time: an admin's call.
+    pub async fn refund_as_admin(
+        &self,
+        admin: &Actor,
+        id: OrderId,
+        amount: Money,
+    ) -> Result<OrderRecord, ServiceError> {
+        if admin.role != Role::Admin {
+            return Err(ServiceError::Forbidden);
+        }
+        let order = self
+            .store()
+            .order(id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let refunded = order::admin_refund(&order.facts, amount).map_err(CheckoutProblem::from)?;
+        self.refund_to(order, refunded).await
+    }
+
+    /// Asks the provider to bring `order`'s refunded total to `total`, then books it.
+    async fn refund_to(
+        &self,
+        order: OrderRecord,
+        total: Money,
+    ) -> Result<OrderRecord, ServiceError> {
+        let payment = order
+            .provider_payment
+            .clone()
+            .ok_or(CheckoutProblem::Refund(RefundRefusal::NothingToRefund))?;
+        let amount = total
+            .checked_sub(order.facts.refunded)
+            .map_err(|_| CheckoutProblem::Refund(RefundRefusal::BadAmount))?;
+        let request = RefundRequest {
+            order: order.id,
+            payment,
+            amount,
+            total_after: total,
+        };
+        self.payments()
+            .provider
+            .refund(&request)
+            .await
+            .map_err(ServiceError::Payment)?;
+        self.apply_payment(order.id, PaymentEvent::Refunded { total }, None)
+            .await
+    }
+
     /// Applies inbox event `inbox` (its stored `body`) again, unless another node got to it.
     async fn retry_payment_event(&self, inbox: i64, body: &[u8]) -> Result<(), ServiceError> {
         let event = payments::event::parse(body).map_err(|e| ServiceError::Webhook(e.into()))?;
@@ -340,10 +417,7 @@ impl Services {
             let now = now_millis();
             let mut tx = self.store().begin().await?;
             // The same lock order as on intake: the order, then its event.
-            let order = match event.order {
-                Some(id) => tx.order_for_update(id).await?,
-                None => None,
-            };
+            let order = order_of(&mut tx, &event).await?;
             if !tx.claim_event(inbox).await? {
                 tx.rollback().await?;
                 return Ok(());
@@ -403,6 +477,14 @@ impl Services {
     pub fn payments(&self) -> &Payments {
         &self.payments
     }
+}
+
+/// The order `event` names, read for changing it, if it exists.
+async fn order_of(tx: &mut Tx, event: &Event) -> Result<Option<OrderRecord>, ServiceError> {
+    Ok(match event.order {
+        Some(id) => tx.order_for_update(id).await?,
+        None => None,
+    })
 }
 
 /// Applies filed event `inbox` to `order` (read in `tx`) and marks the event processed, or failed

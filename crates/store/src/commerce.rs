@@ -345,6 +345,26 @@ impl Store {
         }))
     }
 
+    /// How many of `course`'s lessons `user` has completed, and how many it has: what a refund
+    /// request is weighed by.
+    pub async fn lessons_done(
+        &self,
+        user: UserId,
+        course: CourseId,
+    ) -> Result<(i64, i64), StoreError> {
+        Ok(on!(Pool, &self.pool, |pool| {
+            sqlx::query_as(
+                "SELECT (SELECT COUNT(*) FROM lesson_progress p JOIN lessons l ON l.id = p.lesson_id \
+                 WHERE p.user_id = $1 AND p.course_id = $2 AND p.done = TRUE), \
+                 (SELECT COUNT(*) FROM lessons WHERE course_id = $2)",
+            )
+            .bind(user.get())
+            .bind(course.get())
+            .fetch_one(pool)
+            .await?
+        }))
+    }
+
     /// The coupon with `code`, if there is one.
     pub async fn coupon_by_code(
         &self,

@@ -4,8 +4,8 @@
 //! Every test ends with the store's invariant check.
 
 use crate::studio::person;
-use domain::order::{CheckoutProblem, OrderStatus, PurchaseError};
-use domain::{Entitlement, Lang, Role};
+use domain::order::{CheckoutProblem, OrderStatus, PurchaseError, RefundRefusal};
+use domain::{Entitlement, Lang, Money, Role};
 use payments::signature;
 use services::commerce::Checkout;
 use services::sandbox::{Delivery, Outcome, Sandbox};
@@ -267,12 +267,7 @@ async fn two_nodes_reconciling_at_once_grant_a_payment_whose_event_was_lost_exac
         let (_, ada, checkout) = checked_out(&db, &one).await;
         // Paid at the provider, but the event is never delivered (nothing listens) and the
         // buyer never comes back (SECURITY-TESTS 17: the failure between capture and commit).
-        let sandbox = Sandbox::new(db.store.clone(), "http://127.0.0.1:9");
-        let session = checkout.pay_url.rsplit('/').next().unwrap().to_owned();
-        sandbox
-            .choose(&session, Outcome::Pay, Delivery::default())
-            .await
-            .unwrap();
+        pay_at_sandbox(&db, &checkout).await;
         // Not yet due: nothing happens.
         assert_eq!(one.reconcile_once(now_millis()).await.unwrap(), (0, 0));
         let (a, b) = tokio::join!(one.reconcile_once(later()), two.reconcile_once(later()));
@@ -347,6 +342,143 @@ async fn an_abandoned_checkout_expires_and_an_early_event_applies_once_its_order
                 .await
                 .unwrap(),
             Entitlement::None
+        );
+        assert_books_clean(&db).await;
+        db.cleanup().await;
+    }
+}
+
+/// Pays `checkout` on the sandbox's page; its event goes nowhere (nothing listens). Returns
+/// where the buyer is sent next.
+async fn pay_at_sandbox(db: &TestDb, checkout: &Checkout) -> String {
+    let sandbox = Sandbox::new(db.store.clone(), "http://127.0.0.1:9");
+    let session = checkout.pay_url.rsplit('/').next().unwrap();
+    sandbox
+        .choose(session, Outcome::Pay, Delivery::default())
+        .await
+        .unwrap()
+}
+
+/// A checked-out order paid on the sandbox's page and settled on the buyer's return.
+async fn paid(db: &TestDb, services: &Services) -> (CurrentSession, Checkout) {
+    let (_, ada, checkout) = checked_out(db, services).await;
+    pay_at_sandbox(db, &checkout).await;
+    services
+        .settle_order(Some(&ada.actor), checkout.order)
+        .await
+        .unwrap();
+    (ada, checkout)
+}
+
+fn refusal(result: Result<store::OrderRecord, ServiceError>) -> RefundRefusal {
+    match result {
+        Err(ServiceError::Checkout(CheckoutProblem::Refund(refusal))) => refusal,
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_refund_ends_access_at_once_and_a_second_one_finds_nothing_left() {
+    for db in TestDb::every_backend().await {
+        let services = services(&db);
+        let (ada, checkout) = paid(&db, &services).await;
+        let order = services
+            .request_refund(&ada.actor, checkout.order)
+            .await
+            .unwrap();
+        assert_eq!(
+            order.facts.status,
+            OrderStatus::Refunded,
+            "{:?}",
+            db.backend()
+        );
+        assert_eq!(
+            db.store
+                .entitlement(ada.actor.id, order.course)
+                .await
+                .unwrap(),
+            Entitlement::Refunded
+        );
+        let sandbox = db
+            .store
+            .sandbox_payment(&format!("cs_sandbox_{}", order.id))
+            .await;
+        assert_eq!(sandbox.unwrap().unwrap().refunded_minor, 19_900);
+        assert_eq!(
+            refusal(services.request_refund(&ada.actor, checkout.order).await),
+            RefundRefusal::NothingToRefund
+        );
+        // The provider's own event for it, replayed, changes nothing.
+        let body = refunded(order.id.get(), 19_900);
+        let header = signed(&db, &body).await;
+        services
+            .receive_payment_event(body.as_bytes(), Some(&header))
+            .await
+            .unwrap();
+        assert_eq!(db.store.order(order.id).await.unwrap().unwrap(), order);
+        // Nobody else can ask for it.
+        let bob = person(&db, &services, "bob@example.com", Role::Learner).await;
+        let nosy = services.request_refund(&bob.actor, checkout.order).await;
+        assert!(matches!(nosy, Err(ServiceError::NotFound)), "{nosy:?}");
+        assert_books_clean(&db).await;
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn refunds_follow_the_window_and_the_completion_limit_and_admins_refund_in_parts() {
+    for db in TestDb::every_backend().await {
+        let services = services(&db);
+        let (ada, checkout) = paid(&db, &services).await;
+        // The only lesson done: 100 % completed, over the 30 % limit.
+        db.execute(
+            "INSERT INTO lesson_progress (user_id, lesson_id, course_id, done, done_at) \
+             SELECT o.user_id, l.id, l.course_id, TRUE, 1 FROM orders o \
+             JOIN lessons l ON l.course_id = o.course_id",
+        )
+        .await;
+        assert_eq!(
+            refusal(services.request_refund(&ada.actor, checkout.order).await),
+            RefundRefusal::TooMuchCompleted
+        );
+        db.execute("DELETE FROM lesson_progress").await;
+        // Eight days after paying, a 7-day window is closed.
+        db.execute("UPDATE orders SET paid_at = paid_at - 8 * 86400000")
+            .await;
+        assert_eq!(
+            refusal(services.request_refund(&ada.actor, checkout.order).await),
+            RefundRefusal::WindowClosed
+        );
+        // An admin refunds any part at any time; a part keeps access.
+        let part = Money::price(5_000, domain::Currency::Cny).unwrap();
+        let refused = services
+            .refund_as_admin(&ada.actor, checkout.order, part)
+            .await;
+        assert!(
+            matches!(refused, Err(ServiceError::Forbidden)),
+            "{refused:?}"
+        );
+        let admin = person(&db, &services, "admin@example.com", Role::Admin).await;
+        let order = services
+            .refund_as_admin(&admin.actor, checkout.order, part)
+            .await
+            .unwrap();
+        assert_eq!(order.facts.status, OrderStatus::PartiallyRefunded);
+        assert_eq!(
+            db.store
+                .entitlement(ada.actor.id, order.course)
+                .await
+                .unwrap(),
+            Entitlement::Active
+        );
+        let too_much = Money::price(14_901, domain::Currency::Cny).unwrap();
+        assert_eq!(
+            refusal(
+                services
+                    .refund_as_admin(&admin.actor, checkout.order, too_much)
+                    .await
+            ),
+            RefundRefusal::BadAmount
         );
         assert_books_clean(&db).await;
         db.cleanup().await;
