@@ -298,6 +298,20 @@ impl Services {
         Err(ServiceError::Conflict("orders_status".into()))
     }
 
+    /// Order `id`, when `viewer` bought it (any order for no viewer: the reconciler). Someone
+    /// else's order is not found, so order ids cannot be probed.
+    async fn order_for(
+        &self,
+        viewer: Option<&Actor>,
+        id: OrderId,
+    ) -> Result<OrderRecord, ServiceError> {
+        self.store()
+            .order(id)
+            .await?
+            .filter(|order| viewer.is_none_or(|actor| actor.id == order.user))
+            .ok_or(ServiceError::NotFound)
+    }
+
     /// Asks the provider what became of order `id`'s payment and applies the answer: what the
     /// buyer's return to Lore and the reconciler run, so a lost event cannot leave a paid
     /// order without its course. Only the buyer (or the reconciler, with no viewer) may ask.
@@ -306,14 +320,7 @@ impl Services {
         viewer: Option<&Actor>,
         id: OrderId,
     ) -> Result<OrderRecord, ServiceError> {
-        let order = self
-            .store()
-            .order(id)
-            .await?
-            .ok_or(ServiceError::NotFound)?;
-        if viewer.is_some_and(|actor| actor.id != order.user) {
-            return Err(ServiceError::NotFound);
-        }
+        let order = self.order_for(viewer, id).await?;
         let Some(session) = order.provider_session.as_deref() else {
             return Ok(order);
         };
@@ -341,12 +348,7 @@ impl Services {
         viewer: &Actor,
         id: OrderId,
     ) -> Result<OrderRecord, ServiceError> {
-        let order = self
-            .store()
-            .order(id)
-            .await?
-            .filter(|order| order.user == viewer.id)
-            .ok_or(ServiceError::NotFound)?;
+        let order = self.order_for(Some(viewer), id).await?;
         let (completed, total) = self.store().lessons_done(viewer.id, order.course).await?;
         let policy = RefundPolicy {
             window_ms: order.refund_days.saturating_mul(86_400_000),
