@@ -52,6 +52,8 @@ export default defineConfig({
       LORE_SEED_DEMO: "true",
       LORE_SITE_ROOT: "target/site",
       LORE_ENV: "production",
+      // The built-in sandbox provider takes the browser tests' (test) money.
+      LORE_SANDBOX_PAYMENTS: "true",
       // The browser is the "load balancer": a test whose people must not share one address (the
       // sign-up limit is per address) sends X-Forwarded-For, as a proxy in front of Lore would.
       LORE_TRUSTED_PROXIES: "127.0.0.1",

@@ -32,11 +32,12 @@ pub const LANG_COOKIE: &str = "lore_lang";
 use crate::components::{Footer, Header};
 use crate::i18n::I18nContextProvider;
 use crate::pages::{
-    AccountRoute, AdminAuditRoute, AdminReviewsRoute, AdminRoute, AdminUsersRoute, AuthorRoute,
-    CatalogPage, CertificateRoute, ConfirmEmailRoute, CoursePage, HomePage, LearningRoute,
-    LessonPage, LoginRoute, NotFound, NotificationsRoute, RegisterRoute, ResetPasswordRoute,
-    ReviewQueueRoute, ReviewRevisionRoute, SearchPage, StudioCourseRoute, StudioLessonRoute,
-    StudioRoute,
+    AccountRoute, AdminAuditRoute, AdminOrdersRoute, AdminPayoutsRoute, AdminReviewsRoute,
+    AdminRoute, AdminUsersRoute, AuthorRoute, CatalogPage, CertificateRoute, ConfirmEmailRoute,
+    CouponsRoute, CoursePage, EarningsRoute, HomePage, LearningRoute, LessonPage, LoginRoute,
+    NotFound, NotificationsRoute, OrderRoute, OrdersRoute, ReceiptRoute, RegisterRoute,
+    ResetPasswordRoute, ReviewQueueRoute, ReviewRevisionRoute, SandboxPayRoute, SearchPage,
+    StudioCourseRoute, StudioLessonRoute, StudioRoute,
 };
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title};
@@ -96,6 +97,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/studio") view={Lazy::<StudioRoute>::new()}/>
                         <Route path=path!("/studio/courses/:id") view={Lazy::<StudioCourseRoute>::new()}/>
                         <Route path=path!("/studio/lessons/:id") view={Lazy::<StudioLessonRoute>::new()}/>
+                        <Route path=path!("/studio/coupons") view={Lazy::<CouponsRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/studio/earnings") view={Lazy::<EarningsRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/register") view={Lazy::<RegisterRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/reset-password") view={Lazy::<ResetPasswordRoute>::new()} ssr=SsrMode::Async/>
@@ -109,6 +112,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/users") view={Lazy::<AdminUsersRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/admin/audit") view={Lazy::<AdminAuditRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/admin/reviews") view={Lazy::<AdminReviewsRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/orders") view={Lazy::<AdminOrdersRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/payouts") view={Lazy::<AdminPayoutsRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/review") view={Lazy::<ReviewQueueRoute>::new()} ssr=SsrMode::Async/>
                         <Route
                             path=path!("/review/:course/:number")
@@ -119,6 +124,10 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/learning") view={Lazy::<LearningRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/certificates/:code") view={Lazy::<CertificateRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/authors/:key") view={Lazy::<AuthorRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/orders") view={Lazy::<OrdersRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/orders/:id") view={Lazy::<OrderRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/orders/:id/receipt") view={Lazy::<ReceiptRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/sandbox/pay/:session") view={Lazy::<SandboxPayRoute>::new()} ssr=SsrMode::Async/>
                     </Routes>
                 </main>
                 <Footer/>

@@ -88,6 +88,19 @@ pub struct Config {
     pub max_audio_mib: u64,
     /// The largest attachment accepted, in MiB.
     pub max_document_mib: u64,
+    /// Stripe's secret API key; set with the webhook secret, Lore takes money through Stripe
+    /// instead of the built-in sandbox.
+    pub stripe_secret_key: Option<SecretString>,
+    /// The signing secret of Lore's webhook endpoint at Stripe (`whsec_…`).
+    pub stripe_webhook_secret: Option<SecretString>,
+    /// Stripe's API address; unset: `https://api.stripe.com`.
+    pub stripe_api_base: Option<String>,
+    /// The platform's share of every sale, in basis points (2000 = 20 %).
+    pub platform_fee_bp: u16,
+    /// Take test money through the built-in sandbox provider, whose pay page answers loopback
+    /// clients only. Off unless set, and refused while Lore listens on a non-loopback address
+    /// or Stripe is configured.
+    pub sandbox_payments: bool,
 }
 
 impl Default for Config {
@@ -120,6 +133,11 @@ impl Default for Config {
             max_video_mib: SizeLimits::default().video / MIB,
             max_audio_mib: SizeLimits::default().audio / MIB,
             max_document_mib: SizeLimits::default().document / MIB,
+            stripe_secret_key: None,
+            stripe_webhook_secret: None,
+            stripe_api_base: None,
+            platform_fee_bp: 2_000,
+            sandbox_payments: false,
         }
     }
 }
@@ -130,7 +148,7 @@ const MIB: u64 = 1024 * 1024;
 impl Config {
     /// The settings `LORE_*` variables may set. Other `LORE_*` variables (test tooling's, say) are
     /// not configuration and are left alone, while an unknown key in the file is an error.
-    const KEYS: [&'static str; 26] = [
+    const KEYS: [&'static str; 31] = [
         "database_url",
         "bind",
         "data_dir",
@@ -157,6 +175,11 @@ impl Config {
         "max_video_mib",
         "max_audio_mib",
         "max_document_mib",
+        "stripe_secret_key",
+        "stripe_webhook_secret",
+        "stripe_api_base",
+        "platform_fee_bp",
+        "sandbox_payments",
     ];
 
     /// Reads the defaults, then `file` (or `lore.toml` in the working folder if it exists), then the
@@ -252,7 +275,39 @@ impl Config {
                     .unwrap_or_else(|| self.data_dir.join("media")),
             ),
         };
+        let stripe = match (self.stripe_secret_key, self.stripe_webhook_secret) {
+            (Some(secret_key), Some(webhook_secret)) => Some(services::stripe::StripeConfig {
+                api_base: self
+                    .stripe_api_base
+                    .unwrap_or_else(|| services::stripe::API_BASE.to_owned()),
+                secret_key: secret_key.expose_secret().to_owned(),
+                webhook_secret: webhook_secret.expose_secret().to_owned(),
+            }),
+            (None, None) => None,
+            _ => anyhow::bail!(
+                "LORE_STRIPE_SECRET_KEY and LORE_STRIPE_WEBHOOK_SECRET go together: set both, or neither"
+            ),
+        };
+        anyhow::ensure!(
+            !self.sandbox_payments || self.bind.ip().is_loopback(),
+            "LORE_SANDBOX_PAYMENTS lets anyone pay with test money: it is refused while Lore \
+             listens on {}, which is not a loopback address",
+            self.bind
+        );
+        let payments = match (stripe, self.sandbox_payments) {
+            (Some(_), true) => anyhow::bail!(
+                "LORE_SANDBOX_PAYMENTS and Stripe's keys are both set: choose one provider"
+            ),
+            (Some(config), false) => services::commerce::ProviderChoice::Stripe(config),
+            (None, true) => services::commerce::ProviderChoice::Sandbox,
+            (None, false) => services::commerce::ProviderChoice::Off,
+        };
+        let platform_share = domain::BasisPoints::new(self.platform_fee_bp)
+            .ok()
+            .context("LORE_PLATFORM_FEE_BP must be between 0 and 10000 (basis points)")?;
         Ok(Settings {
+            payments,
+            platform_share,
             database_url,
             public_url,
             smtp_url: self.smtp_url,
@@ -280,6 +335,10 @@ impl Config {
 /// The resolved configuration the application runs with.
 #[derive(Debug)]
 pub struct Settings {
+    /// Who takes the money: Stripe, the built-in sandbox (test money), or nobody.
+    pub payments: services::commerce::ProviderChoice,
+    /// The platform's share of every sale.
+    pub platform_share: domain::BasisPoints,
     /// Where the database is.
     pub database_url: SecretString,
     /// Address to listen on (port 0 picks a free one).
@@ -393,6 +452,12 @@ mod tests {
     #[test]
     fn secrets_never_show_in_debug() {
         let settings = Settings {
+            payments: services::commerce::ProviderChoice::Stripe(services::stripe::StripeConfig {
+                api_base: "https://api.stripe.com".into(),
+                secret_key: "sk_live_stripe-secret".into(),
+                webhook_secret: "whsec_hook-secret".into(),
+            }),
+            platform_share: domain::BasisPoints::of(2_000),
             database_url: SecretString::from("postgres://u:hunter2@h/db".to_owned()),
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             data_dir: PathBuf::from("x"),
@@ -420,6 +485,8 @@ mod tests {
         assert!(!printed.contains("hunter2"));
         assert!(!printed.contains("smtp-pass"));
         assert!(!printed.contains("s3-secret"));
+        assert!(!printed.contains("stripe-secret"));
+        assert!(!printed.contains("hook-secret"));
     }
 
     #[test]
@@ -481,5 +548,35 @@ mod tests {
         );
         assert!(config("192.168.1.5:3000", true).resolve().is_err());
         assert!(!Config::default().dev_mail, "off unless asked for");
+    }
+
+    /// SECURITY-TESTS 31 for the sandbox provider: off unless asked for, refused on a public
+    /// address and beside Stripe's keys; without either provider, nothing takes money.
+    #[test]
+    fn the_sandbox_is_off_unless_asked_for_and_only_on_loopback() {
+        use services::commerce::ProviderChoice;
+        let dir = tempfile::tempdir().unwrap();
+        let config = |bind: &str, sandbox_payments: bool| Config {
+            bind: bind.parse().unwrap(),
+            data_dir: dir.path().to_owned(),
+            sandbox_payments,
+            ..Config::default()
+        };
+        assert!(!Config::default().sandbox_payments, "off unless asked for");
+        let off = config("127.0.0.1:3000", false).resolve().unwrap();
+        assert!(matches!(off.payments, ProviderChoice::Off));
+        let on = config("127.0.0.1:3000", true).resolve().unwrap();
+        assert!(matches!(on.payments, ProviderChoice::Sandbox));
+        let refused = config("0.0.0.0:3000", true).resolve().unwrap_err();
+        assert!(
+            format!("{refused:#}").contains("LORE_SANDBOX_PAYMENTS"),
+            "{refused:#}"
+        );
+        let both = Config {
+            stripe_secret_key: Some(SecretString::from("sk_test_x".to_owned())),
+            stripe_webhook_secret: Some(SecretString::from("whsec_x".to_owned())),
+            ..config("127.0.0.1:3000", true)
+        };
+        assert!(both.resolve().is_err(), "one provider at a time");
     }
 }

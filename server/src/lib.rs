@@ -16,6 +16,7 @@ pub mod mailer;
 mod media;
 mod metrics;
 mod notifications;
+mod payouts;
 mod security;
 mod seo;
 mod serve;

@@ -5,8 +5,8 @@ use crate::config::{Connections, Environment, Settings};
 use crate::mailer::{self, Delivery};
 use crate::security::{self, SecurityPolicy};
 use crate::{
-    course_archive, covers, dev_mail, health, lang, media, metrics, notifications, seo, uploads,
-    webhooks,
+    course_archive, covers, dev_mail, health, lang, media, metrics, notifications, payouts, seo,
+    uploads, webhooks,
 };
 use anyhow::Context;
 use app::auth::SessionCookie;
@@ -60,7 +60,8 @@ impl Application {
             store,
             settings.media.open()?.with_limits(settings.media_limits),
             &settings.public_url,
-        );
+        )
+        .with_payments(settings.payments.clone(), settings.platform_share);
         let moved = services
             .move_legacy_avatars()
             .await
@@ -278,6 +279,7 @@ fn router(settings: &Settings, services: Services, metrics: Arc<metrics::Metrics
         .route("/sitemap.xml", get(seo::sitemap))
         .route("/notifications/stream", get(notifications::stream))
         .route("/webhooks/{provider}", post(webhooks::webhook))
+        .route("/admin/payouts.csv", get(payouts::export))
         .route(
             "/notifications/unsubscribe",
             get(notifications::unsubscribe),

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod admin;
 mod catalog;
+mod commerce;
 mod course;
 mod home;
 pub mod learning;
@@ -14,6 +15,11 @@ mod studio;
 pub mod types;
 
 pub use catalog::browse;
+pub(crate) use commerce::{Buy, CreateCoupon, EndCoupon, RequestRefund, SandboxChoose};
+pub use commerce::{
+    buy, coupons, create_coupon, earnings, end_coupon, my_order, my_orders, order_receipt,
+    quote_price, request_refund, sandbox_choose, sandbox_page,
+};
 pub use course::course;
 pub(crate) use home::SetFeatured;
 pub use home::{home, set_featured};

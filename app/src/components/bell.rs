@@ -83,5 +83,10 @@ pub fn NoticeText(notice: Notice) -> impl IntoView {
         Notice::NewCourse { title, author, .. } => {
             t!(i18n, notice_new_course, title = title, author = author).into_any()
         }
+        Notice::Purchased { title, .. } => t!(i18n, notice_purchased, title = title).into_any(),
+        Notice::Refunded { title, amount, .. } => {
+            let amount = move || amount.format(crate::locale::lang_of(i18n.get_locale()));
+            t!(i18n, notice_refunded, title = title, amount = amount).into_any()
+        }
     }
 }

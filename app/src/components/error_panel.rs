@@ -30,6 +30,9 @@ pub fn ErrorMessage(error: AppError) -> impl IntoView {
             t!(i18n, error_invalid, field = move || field()).into_any()
         }
         AppError::Conflict(field) if field == "email" => t!(i18n, error_email_taken).into_any(),
+        AppError::Conflict(field) if field == "coupon_code" => {
+            t!(i18n, error_coupon_taken).into_any()
+        }
         AppError::Conflict(_) | AppError::Request(_) => t!(i18n, error_request).into_any(),
         AppError::Unauthorized => t!(i18n, error_unauthorized).into_any(),
         AppError::Forbidden => t!(i18n, error_forbidden).into_any(),
@@ -182,6 +185,10 @@ fn field_label(field: &str) -> impl Fn() -> &'static str + Clone + Send + 'stati
         "category" => t_string!(i18n, field_category),
         "user" => t_string!(i18n, field_user),
         "date" => t_string!(i18n, field_date),
+        "coupon_code" => t_string!(i18n, field_coupon_code),
+        "coupon_amount" => t_string!(i18n, field_coupon_amount),
+        "coupon_until" => t_string!(i18n, field_coupon_until),
+        "coupon_max" => t_string!(i18n, field_coupon_max),
         _ => t_string!(i18n, field_other),
     }
 }

@@ -73,6 +73,7 @@ fn UserMenu() -> impl IntoView {
                         view! {
                             <div class="user-menu" data-testid="user-menu">
                                 <a href="/learning" data-testid="learning-link">{t!(i18n, my_learning)}</a>
+                                <a href="/orders" data-testid="orders-link">{t!(i18n, nav_orders)}</a>
                                 {reviewer.then(|| view! { <a href="/review">{t!(i18n, nav_review)}</a> })}
                                 {staff.then(|| view! { <a href="/admin">{t!(i18n, nav_admin)}</a> })}
                                 <Bell unread=me.unread/>

@@ -1,5 +1,8 @@
 use crate::AppError;
-use crate::api::admin::{AdminSetDisabled, AdminSetRole, admin_audit, admin_users};
+use crate::api::admin::{
+    AdminRefund, AdminRetryEvent, AdminSetDisabled, AdminSetRole, admin_audit, admin_order_list,
+    admin_users,
+};
 use crate::api::learning::{ModerateReview, review_reports};
 use crate::api::types::{AuditQuery, UserView};
 use crate::components::{ActionError, ErrorPanel};
@@ -36,6 +39,9 @@ pub fn AdminPage() -> impl IntoView {
                                 <ul class="link-list">
                                     <li><a href="/admin/users">{t!(i18n, admin_users)}</a></li>
                                     <li><a href="/admin/audit">{t!(i18n, admin_audit)}</a></li>
+                                    <li><a href="/admin/orders">{t!(i18n, admin_orders)}</a></li>
+                                    <li><a href="/admin/payouts">{t!(i18n, admin_payouts)}</a></li>
+                                    <li><a href="/studio/coupons">{t!(i18n, coupons_title)}</a></li>
                                     {permissions::can_moderate(Some(&actor)).then(|| view! {
                                         <li><a href="/admin/reviews">{t!(i18n, admin_reviews)}</a></li>
                                     })}
@@ -382,4 +388,129 @@ fn urlencoding(value: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+/// `/admin/orders?q=…`: the newest orders with a refund form each, and the provider events that
+/// failed to apply with a button to try one again.
+#[component]
+pub fn AdminOrdersPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let q = move || query.read().get("q").unwrap_or_default();
+    let refund = ServerAction::<AdminRefund>::new();
+    let retry = ServerAction::<AdminRetryEvent>::new();
+    let data = Resource::new(
+        move || (q(), refund.version().get(), retry.version().get()),
+        |(q, _, _)| admin_order_list(q),
+    );
+    view! {
+        <Title text=t_string!(i18n, admin_orders)/>
+        <section class="container section">
+            <h1>{t!(i18n, admin_orders)}</h1>
+            <form class="search-form" method="get" action="/admin/orders" role="search">
+                <input type="search" name="q" value=q aria-label=move || t_string!(i18n, admin_orders_search)
+                    placeholder=move || t_string!(i18n, admin_orders_search)/>
+                <button type="submit" class="button">{t!(i18n, search_button)}</button>
+            </form>
+            <ActionError result=refund.value().into()/>
+            <ActionError result=retry.value().into()/>
+            <Transition>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(page) => view! { <AdminOrdersTables page refund retry/> }.into_any(),
+                        Err(AppError::Unauthorized) => view! { <SignInPrompt next="/admin/orders"/> }.into_any(),
+                        Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn AdminOrdersTables(
+    page: domain::order::AdminOrders,
+    refund: ServerAction<AdminRefund>,
+    retry: ServerAction<AdminRetryEvent>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let failed = page.failed_events;
+    view! {
+        {page.test_mode.then(|| view! { <crate::pages::orders::TestMode/> })}
+        <h2>{t!(i18n, admin_failed_events)}</h2>
+        {failed.is_empty().then(|| view! { <p class="muted" data-testid="no-failed-events">{t!(i18n, admin_no_failed_events)}</p> })}
+        {(!failed.is_empty()).then(|| view! {
+            <table class="table" data-testid="failed-events">
+                <thead>
+                    <tr>
+                        <th scope="col">{t!(i18n, admin_event)}</th>
+                        <th scope="col">{t!(i18n, order_column)}</th>
+                        <th scope="col">{t!(i18n, admin_event_error)}</th>
+                        <th scope="col">{t!(i18n, admin_event_attempts)}</th>
+                        <th scope="col"></th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {failed.into_iter().map(|event| view! {
+                        <tr data-testid="failed-event">
+                            <td><code>{event.kind.clone()}</code><br/><span class="muted small">{event.provider.clone()} " · " {event.event_id.clone()}</span></td>
+                            <td>{event.order.map(|o| o.to_string()).unwrap_or_else(|| "—".to_owned())}</td>
+                            <td>{event.last_error.clone()}</td>
+                            <td>{event.attempts}</td>
+                            <td>
+                                <ActionForm action=retry attr:class="inline-form">
+                                    <input type="hidden" name="id" value=event.id.to_string()/>
+                                    <button class="button button-quiet small" type="submit">{t!(i18n, admin_event_retry)}</button>
+                                </ActionForm>
+                            </td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        })}
+        <h2>{t!(i18n, admin_recent_orders)}</h2>
+        <table class="table" data-testid="admin-orders">
+            <thead>
+                <tr>
+                    <th scope="col">{t!(i18n, order_date)}</th>
+                    <th scope="col">{t!(i18n, receipt_billed_to)}</th>
+                    <th scope="col">{t!(i18n, order_course)}</th>
+                    <th scope="col">{t!(i18n, order_total)}</th>
+                    <th scope="col">{t!(i18n, order_status)}</th>
+                    <th scope="col">{t!(i18n, admin_refund)}</th>
+                </tr>
+            </thead>
+            <tbody>
+                {page.orders.into_iter().map(|order| {
+                    let left = order.refundable;
+                    let major = left.currency().minor_per_major().max(1);
+                    let suggested = format!("{}.{:02}", left.minor() / major, left.minor() % major);
+                    view! {
+                        <tr data-testid="admin-order">
+                            <td>{domain::time::format_utc(order.created_at)}</td>
+                            <td>{order.buyer_email.clone()}</td>
+                            <td>{order.course_title.clone()}</td>
+                            <td>
+                                <crate::components::Price price=order.total/>
+                                {(!order.refunded.is_zero()).then(|| view! {
+                                    <br/><span class="muted small">"−" <crate::components::Price price=order.refunded/></span>
+                                })}
+                            </td>
+                            <td>{order.status.code()}</td>
+                            <td>
+                                {(!left.is_zero()).then(|| view! {
+                                    <ActionForm action=refund attr:class="inline-form">
+                                        <input type="hidden" name="order" value=order.id.to_string()/>
+                                        <input type="text" name="amount" value=suggested inputmode="decimal" size="8"
+                                            aria-label=move || t_string!(i18n, admin_refund_amount)/>
+                                        <button class="button button-quiet small" type="submit">{t!(i18n, admin_refund)}</button>
+                                    </ActionForm>
+                                })}
+                            </td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
 }

@@ -1,18 +1,23 @@
+use crate::api::Buy;
 use crate::api::SetFeatured;
 use crate::api::learning::{
     ClaimCertificate, Enroll, FollowAuthor, ReplyReview, ReportReview, SaveReview,
 };
-use crate::components::{ActionDone, ActionError, ErrorPanel, Price};
+use crate::components::{ActionDone, ActionError, ErrorMessage, ErrorPanel, Price};
 use crate::i18n::*;
 use crate::locale::lang_of;
 use crate::pages::NotFoundContent;
+use crate::pages::orders::TestMode;
 use crate::{AppError, api};
+use domain::coupon::PriceBreakdown;
 use domain::learning::{CoursePage as Page, PrimaryAction};
+use domain::order::CheckoutProblem;
 use domain::rating::{RatingSummary, ReviewView};
-use domain::{ChapterOutline, Lang, LessonId, LessonKind, LessonOutline};
+use domain::{ChapterOutline, Lang, LessonId, LessonKind, LessonOutline, Money};
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, Title};
-use leptos_router::hooks::use_params_map;
+use leptos_router::components::Form;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// `/courses/{slug}`: what the course is, who teaches it, what it costs, its outline and
 /// reviews, and the one action that fits the visitor (sign in, enroll, buy, continue, edit).
@@ -262,11 +267,7 @@ fn BuyBox(
             }
             .into_any()
         }
-        PrimaryAction::Buy => view! {
-            <button class="button" type="button" disabled data-testid="primary-action">{t!(i18n, buy_soon)}</button>
-            <p class="muted small">{t!(i18n, buy_soon_note)}</p>
-        }
-        .into_any(),
+        PrimaryAction::Buy => view! { <BuyForm slug=slug.clone() price=course.card.price/> }.into_any(),
         PrimaryAction::Continue(lesson) => {
             let href = lesson.map_or_else(|| format!("/courses/{slug}"), lesson_href);
             view! {
@@ -321,6 +322,103 @@ fn BuyBox(
                 })}
             </div>
         </aside>
+    }
+}
+
+/// The price with an optional coupon, and the Buy button.
+///
+/// The coupon travels in the page's address (`?coupon=…`, a GET form), so applying one works
+/// without JavaScript and the breakdown is the server's own quote. Each render of the button
+/// carries a fresh idempotency key: a double click or a resent form finds the first order.
+#[component]
+fn BuyForm(slug: String, price: Money) -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let coupon = move || {
+        query
+            .read()
+            .get("coupon")
+            .map(|code| code.trim().to_owned())
+            .unwrap_or_default()
+    };
+    let quote = Resource::new(
+        {
+            let slug = slug.clone();
+            move || (slug.clone(), coupon())
+        },
+        |(slug, coupon)| api::quote_price(slug, coupon),
+    );
+    let buy = ServerAction::<Buy>::new();
+    let here = format!("/courses/{slug}");
+    view! {
+        <Suspense>
+            {move || {
+                let (slug, here) = (slug.clone(), here.clone());
+                Suspend::new(async move {
+                    let code = coupon();
+                    let (breakdown, test_mode, problem) = match quote.await {
+                        Ok(quote) if !quote.open => return view! {
+                            <button class="button" type="button" disabled data-testid="primary-action">{t!(i18n, payments_off)}</button>
+                            <p class="muted small">{t!(i18n, payments_off_note)}</p>
+                        }
+                        .into_any(),
+                        Ok(quote) => (
+                            quote.price,
+                            quote.test_mode,
+                            quote.coupon_problem.map(|p| AppError::Checkout(CheckoutProblem::Coupon(p))),
+                        ),
+                        Err(error) => (PriceBreakdown::list(price), false, Some(error)),
+                    };
+                    // A coupon that failed is not sent with the order.
+                    let applied = if problem.is_none() { code.clone() } else { String::new() };
+                    let total = breakdown.total;
+                    let total_text = move || total.format(lang_of(i18n.get_locale()));
+                    view! {
+                        {(!breakdown.discount.is_zero()).then(|| view! {
+                            <dl class="price-breakdown" data-testid="price-breakdown">
+                                <dt>{t!(i18n, price_label)}</dt>
+                                <dd><Price price=breakdown.list/></dd>
+                                <dt>{t!(i18n, price_discount)}</dt>
+                                <dd data-testid="discount">"−" <Price price=breakdown.discount/></dd>
+                                <dt>{t!(i18n, price_total)}</dt>
+                                <dd data-testid="total"><strong><Price price=total/></strong></dd>
+                            </dl>
+                            <p class="form-done" role="status">{t!(i18n, coupon_applied, code = applied.clone())}</p>
+                        })}
+                        {problem.map(|error| view! { <p class="form-error" role="alert" data-testid="coupon-error"><ErrorMessage error/></p> })}
+                        <ActionForm action=buy>
+                            <input type="hidden" name="slug" value=slug/>
+                            <input type="hidden" name="coupon" value=applied/>
+                            <input type="hidden" name="key" value=checkout_key()/>
+                            <button class="button" type="submit" data-testid="primary-action">{t!(i18n, buy_for, price = total_text)}</button>
+                        </ActionForm>
+                        <ActionError result=buy.value().into()/>
+                        {test_mode.then(|| view! { <TestMode/> })}
+                        <Form method="GET" action=here attr:class="coupon-form">
+                            <label for="coupon">{t!(i18n, coupon_label)}</label>
+                            <input id="coupon" name="coupon" value=code autocomplete="off" maxlength="32" data-testid="coupon"/>
+                            <button class="button button-quiet small" type="submit" data-testid="apply-coupon">{t!(i18n, coupon_apply)}</button>
+                        </Form>
+                    }
+                    .into_any()
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// A fresh checkout idempotency key. The server makes the one in the first page; the browser
+/// keeps it when it hydrates and makes its own when it renders the button again.
+fn checkout_key() -> String {
+    #[cfg(feature = "ssr")]
+    {
+        services::new_token()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        let random = (js_sys::Math::random() * 9_007_199_254_740_992.0) as u64;
+        let now = js_sys::Date::now() as u64;
+        format!("{random:016x}{now:016x}")
     }
 }
 

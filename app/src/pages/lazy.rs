@@ -1,5 +1,5 @@
 //! The pages a visitor does not need to browse the catalogue, as lazy routes: the studio, the staff
-//! area, the review queue, notifications and the account pages. With `cargo leptos build --split` each one's code (the studio's
+//! area, the review queue, notifications, orders and the account pages. With `cargo leptos build --split` each one's code (the studio's
 //! forms, the editor bridge, the admin tables, the account forms) is a WASM chunk of its own,
 //! fetched when the route is first shown, so a learner's first page does not download them.
 //! The server renders them like any other page; the browser loads the chunk before hydrating it
@@ -9,10 +9,11 @@ use leptos::prelude::*;
 use leptos_router::{LazyRoute, lazy_route};
 
 use super::{
-    AccountPage, AdminAuditPage, AdminPage, AdminReviewsPage, AdminUsersPage, AuthorPage,
-    CertificatePage, ConfirmEmailPage, LearningPage, LoginPage, NotificationsPage, RegisterPage,
-    ResetPasswordPage, ReviewQueuePage, ReviewRevisionPage, StudioCoursePage, StudioLessonPage,
-    StudioPage,
+    AccountPage, AdminAuditPage, AdminOrdersPage, AdminPage, AdminPayoutsPage, AdminReviewsPage,
+    AdminUsersPage, AuthorPage, CertificatePage, ConfirmEmailPage, CouponsPage, EarningsPage,
+    LearningPage, LoginPage, NotificationsPage, OrderPage, OrdersPage, ReceiptPage, RegisterPage,
+    ResetPasswordPage, ReviewQueuePage, ReviewRevisionPage, SandboxPayPage, StudioCoursePage,
+    StudioLessonPage, StudioPage,
 };
 
 /// Declares a lazy route that shows `$page`. The routes load no data of their own before the
@@ -42,6 +43,14 @@ lazy_page! {
     StudioCourseRoute => StudioCoursePage;
     /// `/studio/lessons/:id`.
     StudioLessonRoute => StudioLessonPage;
+    /// `/studio/coupons`.
+    CouponsRoute => CouponsPage;
+    /// `/studio/earnings`.
+    EarningsRoute => EarningsPage;
+    /// `/admin/orders`.
+    AdminOrdersRoute => AdminOrdersPage;
+    /// `/admin/payouts`.
+    AdminPayoutsRoute => AdminPayoutsPage;
     /// `/admin`.
     AdminRoute => AdminPage;
     /// `/admin/users`.
@@ -72,4 +81,12 @@ lazy_page! {
     CertificateRoute => CertificatePage;
     /// `/authors/:key`.
     AuthorRoute => AuthorPage;
+    /// `/orders`.
+    OrdersRoute => OrdersPage;
+    /// `/orders/:id`.
+    OrderRoute => OrderPage;
+    /// `/orders/:id/receipt`.
+    ReceiptRoute => ReceiptPage;
+    /// `/sandbox/pay/:session`.
+    SandboxPayRoute => SandboxPayPage;
 }

@@ -4,7 +4,9 @@ mod account;
 mod admin;
 mod catalog;
 mod confirm_email;
+mod coupons;
 mod course;
+mod earnings;
 mod home;
 mod lazy;
 mod learning;
@@ -12,6 +14,7 @@ mod lesson;
 mod login;
 mod not_found;
 mod notifications;
+mod orders;
 #[cfg(feature = "hydrate")]
 mod player;
 mod register;
@@ -24,22 +27,26 @@ mod studio_course;
 mod studio_lesson;
 
 pub use account::AccountPage;
-pub use admin::{AdminAuditPage, AdminPage, AdminReviewsPage, AdminUsersPage};
+pub use admin::{AdminAuditPage, AdminOrdersPage, AdminPage, AdminReviewsPage, AdminUsersPage};
 pub use catalog::CatalogPage;
 pub use confirm_email::ConfirmEmailPage;
+pub use coupons::CouponsPage;
 pub use course::CoursePage;
+pub use earnings::{AdminPayoutsPage, EarningsPage};
 pub use home::HomePage;
 pub use lazy::{
-    AccountRoute, AdminAuditRoute, AdminReviewsRoute, AdminRoute, AdminUsersRoute, AuthorRoute,
-    CertificateRoute, ConfirmEmailRoute, LearningRoute, LoginRoute, NotificationsRoute,
-    RegisterRoute, ResetPasswordRoute, ReviewQueueRoute, ReviewRevisionRoute, StudioCourseRoute,
-    StudioLessonRoute, StudioRoute,
+    AccountRoute, AdminAuditRoute, AdminOrdersRoute, AdminPayoutsRoute, AdminReviewsRoute,
+    AdminRoute, AdminUsersRoute, AuthorRoute, CertificateRoute, ConfirmEmailRoute, CouponsRoute,
+    EarningsRoute, LearningRoute, LoginRoute, NotificationsRoute, OrderRoute, OrdersRoute,
+    ReceiptRoute, RegisterRoute, ResetPasswordRoute, ReviewQueueRoute, ReviewRevisionRoute,
+    SandboxPayRoute, StudioCourseRoute, StudioLessonRoute, StudioRoute,
 };
 pub use learning::{AuthorPage, CertificatePage, LearningPage};
 pub use lesson::LessonPage;
 pub use login::LoginPage;
 pub use not_found::{NotFound, NotFoundContent};
 pub use notifications::NotificationsPage;
+pub use orders::{OrderPage, OrdersPage, ReceiptPage, SandboxPayPage};
 pub use register::RegisterPage;
 pub use reset_password::ResetPasswordPage;
 pub use review::{ReviewQueuePage, ReviewRevisionPage};

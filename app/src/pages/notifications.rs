@@ -126,6 +126,7 @@ fn kind_label(kind: Kind) -> impl IntoView {
         Kind::Review => t!(i18n, kind_review).into_any(),
         Kind::CourseUpdated => t!(i18n, kind_course_updated).into_any(),
         Kind::NewCourse => t!(i18n, kind_new_course).into_any(),
+        Kind::Orders => t!(i18n, kind_orders).into_any(),
     }
 }
 

@@ -20,6 +20,11 @@ pub fn StudioPage() -> impl IntoView {
         <Title text=t_string!(i18n, studio_title)/>
         <section class="container section studio">
             <h1>{t!(i18n, studio_title)}</h1>
+            <p class="link-row">
+                <a href="/studio/earnings" data-testid="earnings-link">{t!(i18n, earnings_title)}</a>
+                " · "
+                <a href="/studio/coupons" data-testid="coupons-link">{t!(i18n, nav_coupons)}</a>
+            </p>
             <Transition>
                 {move || Suspend::new(async move {
                     match home.await {

@@ -171,6 +171,171 @@ impl Coupon {
     }
 }
 
+/// A coupon as typed into the coupon form, every field as sent.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CouponForm {
+    /// The code learners type.
+    pub code: String,
+    /// `percent` or `fixed`.
+    pub kind: String,
+    /// A percentage (`15`, `12.5`) or an amount (`20`, `9.90`).
+    pub amount: String,
+    /// The amount's currency (`CNY` or `USD`), for a fixed amount.
+    pub currency: String,
+    /// The last day it works (`YYYY-MM-DD`, UTC); empty: it does not end.
+    pub until: String,
+    /// The most orders that may use it; empty: no limit.
+    pub max_redemptions: String,
+}
+
+/// The coupon form's field that is wrong.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum CouponField {
+    /// The code is not 3 to 32 letters, digits, `-` or `_`.
+    #[error("coupon code")]
+    Code,
+    /// Not a percentage between 0.01 and 99.99, or not an amount above zero.
+    #[error("coupon amount")]
+    Amount,
+    /// Not a date, or a day already past.
+    #[error("last day")]
+    Until,
+    /// Not a whole number from 1 up.
+    #[error("maximum redemptions")]
+    MaxRedemptions,
+}
+
+impl CouponField {
+    /// The field's name, as the form and error messages know it.
+    pub const fn name(self) -> &'static str {
+        match self {
+            CouponField::Code => "coupon_code",
+            CouponField::Amount => "coupon_amount",
+            CouponField::Until => "coupon_until",
+            CouponField::MaxRedemptions => "coupon_max",
+        }
+    }
+}
+
+/// The coupon `form` describes, for `scope`, checked at `now`, with its redemption limit.
+///
+/// A percentage stops short of 100 %: a course given away is a free course, which its author
+/// prices as such. A fixed amount may exceed a course's price; it then takes off the whole price
+/// of that course only.
+pub fn read_form(
+    form: &CouponForm,
+    scope: CouponScope,
+    now: i64,
+) -> Result<(Coupon, Option<i64>), CouponField> {
+    let code = CouponCode::parse(&form.code).map_err(|_| CouponField::Code)?;
+    let discount = match form.kind.as_str() {
+        "percent" => {
+            let hundredths = parse_hundredths(&form.amount).ok_or(CouponField::Amount)?;
+            let bp = u16::try_from(hundredths).map_err(|_| CouponField::Amount)?;
+            if !(1..10_000).contains(&bp) {
+                return Err(CouponField::Amount);
+            }
+            Discount::Percent(BasisPoints::new(bp).map_err(|_| CouponField::Amount)?)
+        }
+        "fixed" => {
+            let currency = crate::Currency::from_code(form.currency.trim())
+                .map_err(|_| CouponField::Amount)?;
+            let minor = parse_hundredths(&form.amount)
+                .filter(|minor| *minor > 0)
+                .ok_or(CouponField::Amount)?;
+            Discount::Fixed(Money::price(minor, currency).map_err(|_| CouponField::Amount)?)
+        }
+        _ => return Err(CouponField::Amount),
+    };
+    let expires_at = match form.until.trim() {
+        "" => None,
+        day => {
+            let end = crate::time::parse_date_utc(day).ok_or(CouponField::Until)? + 86_400_000;
+            if end <= now {
+                return Err(CouponField::Until);
+            }
+            Some(end)
+        }
+    };
+    let max_redemptions = match form.max_redemptions.trim() {
+        "" => None,
+        text => Some(
+            text.parse::<i64>()
+                .ok()
+                .filter(|n| (1..=1_000_000).contains(n))
+                .ok_or(CouponField::MaxRedemptions)?,
+        ),
+    };
+    let coupon = Coupon {
+        code,
+        discount,
+        scope,
+        expires_at,
+    };
+    Ok((coupon, max_redemptions))
+}
+
+/// `12`, `12.5` or `12.50` as hundredths (1250); `None` for anything else or above a million.
+fn parse_hundredths(text: &str) -> Option<i64> {
+    let text = text.trim();
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty()
+        || whole.len() > 7
+        || fraction.len() > 2
+        || !digits(whole)
+        || !digits(fraction)
+    {
+        return None;
+    }
+    let whole: i64 = whole.parse().ok()?;
+    let fraction: i64 = format!("{fraction:0<2}").parse().ok()?;
+    Some(whole * 100 + fraction).filter(|n| *n <= 100_000_000)
+}
+
+/// Where a listed coupon works, as its maker reads it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CouponTarget {
+    /// Every course on the platform.
+    Platform,
+    /// Every course of its author.
+    AllOfAuthor,
+    /// One course, by title.
+    Course(String),
+}
+
+/// A coupon in its maker's list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CouponView {
+    /// Its id.
+    pub id: crate::CouponId,
+    /// Its code.
+    pub code: String,
+    /// What it takes off.
+    pub discount: Discount,
+    /// Where it works.
+    pub target: CouponTarget,
+    /// When it stops (Unix ms), if ever.
+    pub expires_at: Option<i64>,
+    /// Orders holding a redemption.
+    pub redeemed: i64,
+    /// The limit, if any.
+    pub max_redemptions: Option<i64>,
+    /// Whether it no longer works (ended or used up).
+    pub over: bool,
+}
+
+/// The coupon page: the maker's coupons and where a new one may work.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CouponsPage {
+    /// Newest first.
+    pub coupons: Vec<CouponView>,
+    /// Whether the maker makes platform-wide coupons (an admin) rather than their own.
+    pub platform: bool,
+    /// The maker's courses a coupon may be limited to: id and title.
+    pub courses: Vec<(CourseId, String)>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -273,5 +438,64 @@ mod tests {
                 prop_assert!(b.total.minor() <= price);
             }
         }
+    }
+
+    fn form(kind: &str, amount: &str) -> CouponForm {
+        CouponForm {
+            code: "spring-sale".into(),
+            kind: kind.into(),
+            amount: amount.into(),
+            currency: "CNY".into(),
+            until: String::new(),
+            max_redemptions: String::new(),
+        }
+    }
+
+    #[test]
+    fn the_coupon_form_reads_percentages_amounts_days_and_limits() {
+        let scope = CouponScope::Platform;
+        let (coupon, max) = read_form(&form("percent", "12.5"), scope, 0).unwrap();
+        assert_eq!(coupon.code.as_str(), "SPRING-SALE");
+        assert_eq!(
+            coupon.discount,
+            Discount::Percent(BasisPoints::new(1_250).unwrap())
+        );
+        assert_eq!((coupon.expires_at, max), (None, None));
+        let (coupon, _) = read_form(&form("fixed", "20"), scope, 0).unwrap();
+        assert_eq!(coupon.discount, Discount::Fixed(yuan(2_000)));
+        for (kind, amount) in [
+            ("percent", "100"),
+            ("percent", "0"),
+            ("percent", "1.234"),
+            ("percent", "-5"),
+            ("fixed", "0"),
+            ("fixed", "abc"),
+            ("bogus", "5"),
+        ] {
+            assert_eq!(
+                read_form(&form(kind, amount), scope, 0).map(drop),
+                Err(CouponField::Amount),
+                "{kind} {amount}"
+            );
+        }
+        let mut dated = form("percent", "10");
+        dated.until = "2026-12-07".into();
+        dated.max_redemptions = "50".into();
+        let day = crate::time::parse_date_utc("2026-12-07").unwrap();
+        let (coupon, max) = read_form(&dated, scope, day + 1).unwrap();
+        assert_eq!((coupon.expires_at, max), (Some(day + 86_400_000), Some(50)));
+        assert_eq!(
+            read_form(&dated, scope, day + 86_400_000).map(drop),
+            Err(CouponField::Until),
+            "the last day is over"
+        );
+        dated.max_redemptions = "0".into();
+        assert_eq!(
+            read_form(&dated, scope, 0).map(drop),
+            Err(CouponField::MaxRedemptions)
+        );
+        let mut bad = form("percent", "10");
+        bad.code = "a b".into();
+        assert_eq!(read_form(&bad, scope, 0).map(drop), Err(CouponField::Code));
     }
 }

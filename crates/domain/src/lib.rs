@@ -13,6 +13,7 @@ pub mod catalog;
 pub mod coupon;
 pub mod diff;
 pub mod display_name;
+pub mod earnings;
 pub mod email;
 pub mod handle;
 pub mod ids;

@@ -4,7 +4,7 @@
 //! A notification is stored as its kind and a small [`Notice`] (titles, counts, links), and is
 //! put into words only when shown or mailed, in the reader's language at that moment.
 
-use crate::{CourseId, UserId};
+use crate::{CourseId, OrderId, UserId};
 use serde::{Deserialize, Serialize};
 
 /// What a notification is about. Each kind has its own delivery preference.
@@ -17,11 +17,18 @@ pub enum Kind {
     CourseUpdated,
     /// An author you follow published a new course.
     NewCourse,
+    /// Your payment went through, or your money came back.
+    Orders,
 }
 
 impl Kind {
     /// Every kind, in the order the preferences form lists them.
-    pub const ALL: [Kind; 3] = [Kind::Review, Kind::CourseUpdated, Kind::NewCourse];
+    pub const ALL: [Kind; 4] = [
+        Kind::Review,
+        Kind::CourseUpdated,
+        Kind::NewCourse,
+        Kind::Orders,
+    ];
 
     /// The name stored in the database and used in links.
     pub const fn as_str(self) -> &'static str {
@@ -29,6 +36,7 @@ impl Kind {
             Kind::Review => "review",
             Kind::CourseUpdated => "course_updated",
             Kind::NewCourse => "new_course",
+            Kind::Orders => "orders",
         }
     }
 
@@ -37,11 +45,11 @@ impl Kind {
         Kind::ALL.into_iter().find(|k| k.as_str() == raw)
     }
 
-    /// How someone who never chose hears of it: decisions about your own work matter enough to
-    /// mail; news about courses stays in the bell.
+    /// How someone who never chose hears of it: decisions about your own work and your own money
+    /// matter enough to mail; news about courses stays in the bell.
     pub const fn default_delivery(self) -> Delivery {
         match self {
-            Kind::Review => Delivery::Both,
+            Kind::Review | Kind::Orders => Delivery::Both,
             Kind::CourseUpdated | Kind::NewCourse => Delivery::InApp,
         }
     }
@@ -158,6 +166,22 @@ pub enum Notice {
         /// The author's display name.
         author: String,
     },
+    /// The reader's payment went through: the course is theirs.
+    Purchased {
+        /// The order.
+        order: OrderId,
+        /// The course's title.
+        title: String,
+    },
+    /// Money of the reader's order went back.
+    Refunded {
+        /// The order.
+        order: OrderId,
+        /// The course's title.
+        title: String,
+        /// What went back in all.
+        amount: crate::Money,
+    },
 }
 
 impl Notice {
@@ -170,6 +194,7 @@ impl Notice {
             | Notice::Republished { .. } => Kind::Review,
             Notice::CourseUpdated { .. } => Kind::CourseUpdated,
             Notice::NewCourse { .. } => Kind::NewCourse,
+            Notice::Purchased { .. } | Notice::Refunded { .. } => Kind::Orders,
         }
     }
 
@@ -182,6 +207,9 @@ impl Notice {
             | Notice::Republished { course, .. } => format!("/studio/courses/{course}"),
             Notice::CourseUpdated { slug, .. } | Notice::NewCourse { slug, .. } => {
                 format!("/courses/{slug}")
+            }
+            Notice::Purchased { order, .. } | Notice::Refunded { order, .. } => {
+                format!("/orders/{order}")
             }
         }
     }

@@ -558,6 +558,135 @@ pub fn retry_delay_ms(attempts: i64) -> i64 {
     MINUTE.saturating_mul(1 << doublings).min(DAY)
 }
 
+/// The last moment a learner may ask for a refund of an order paid at `paid_at` in a course with
+/// a refund window of `refund_days`: shown on the order page so nobody finds out too late.
+pub fn refund_deadline(paid_at: i64, refund_days: i64) -> i64 {
+    paid_at.saturating_add(refund_days.saturating_mul(86_400_000))
+}
+
+/// An order as its buyer sees it: on `/orders`, its own page and its receipt.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderView {
+    /// Its id, which is also the receipt's number.
+    pub id: crate::OrderId,
+    /// The course's address.
+    pub course_slug: String,
+    /// The course's title.
+    pub course_title: String,
+    /// Where the order is.
+    pub status: OrderStatus,
+    /// The price as shown at checkout: list, coupon discount, total charged.
+    pub price: crate::coupon::PriceBreakdown,
+    /// How much went back.
+    pub refunded: Money,
+    /// When checkout began.
+    pub created_at: i64,
+    /// When the money was captured.
+    pub paid_at: Option<i64>,
+    /// The provider's reference for the payment, for the receipt.
+    pub payment_reference: Option<String>,
+    /// Whether the provider is a test one: no real money moved.
+    pub test_mode: bool,
+    /// Why the buyer may not ask for a refund now, or `None` when they may.
+    pub refund_refusal: Option<RefundRefusal>,
+    /// Until when a refund may be asked for, once paid.
+    pub refund_until: Option<i64>,
+}
+
+/// A receipt: the order and who paid.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Receipt {
+    /// The order.
+    pub order: OrderView,
+    /// The buyer's display name.
+    pub buyer_name: String,
+    /// The buyer's email address.
+    pub buyer_email: String,
+}
+
+/// What a checkout would charge, as shown beside the Buy button.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Quote {
+    /// List price, discount, total.
+    pub price: crate::coupon::PriceBreakdown,
+    /// Whether the provider is a test one: no real money moves.
+    pub test_mode: bool,
+    /// Why the coupon asked for does not apply (the price is then the list price).
+    pub coupon_problem: Option<crate::coupon::CouponError>,
+    /// Whether this Lore takes payments at all (a provider is configured).
+    pub open: bool,
+}
+
+/// The sandbox provider's pay page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SandboxSession {
+    /// The session's id.
+    pub id: String,
+    /// The order it pays.
+    pub order: crate::OrderId,
+    /// What is bought.
+    pub course_title: String,
+    /// What it charges.
+    pub amount: Money,
+    /// Whether it is still open to a choice.
+    pub open: bool,
+}
+
+/// An order in the admin's list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminOrder {
+    /// Its id.
+    pub id: crate::OrderId,
+    /// Who bought.
+    pub buyer_email: String,
+    /// What.
+    pub course_title: String,
+    /// Where it is.
+    pub status: OrderStatus,
+    /// What was charged.
+    pub total: Money,
+    /// What went back.
+    pub refunded: Money,
+    /// What may still go back.
+    pub refundable: Money,
+    /// When checkout began.
+    pub created_at: i64,
+}
+
+/// A provider's event that could not be applied: kept for a retry and for an admin.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FailedEvent {
+    /// Its inbox id.
+    pub id: i64,
+    /// The provider that sent it.
+    pub provider: String,
+    /// The provider's event id.
+    pub event_id: String,
+    /// The provider's event type.
+    pub kind: String,
+    /// The order it names, when Lore knows it.
+    pub order: Option<crate::OrderId>,
+    /// How often it was tried.
+    pub attempts: i64,
+    /// Why the last try failed.
+    pub last_error: String,
+    /// When it arrived.
+    pub received_at: i64,
+    /// When it is tried again by itself.
+    pub next_attempt_at: Option<i64>,
+}
+
+/// The admin's orders page: the newest orders and the events that failed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminOrders {
+    /// Newest first.
+    pub orders: Vec<AdminOrder>,
+    /// Oldest first.
+    pub failed_events: Vec<FailedEvent>,
+    /// Whether the provider is a test one.
+    pub test_mode: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

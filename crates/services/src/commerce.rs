@@ -9,12 +9,13 @@
 
 use crate::{ServiceError, Services};
 use domain::coupon::{CouponCode, CouponError, PriceBreakdown, Priced};
+use domain::notify::Notice;
 use domain::order::{
     self, CheckoutProblem, Consumption, PaymentEvent, RefundPolicy, RefundRefusal,
 };
 use domain::{Actor, BasisPoints, Lang, Money, OrderId, Role};
 use payments::event::Event;
-use payments::provider::{CheckoutRequest, PaymentProvider, RefundRequest};
+use payments::provider::{CheckoutRequest, PaymentProvider, ProviderError, RefundRequest};
 use std::sync::Arc;
 use store::{CouponRecord, NewOrder, OrderRecord, StoreError, Tx, now_millis};
 
@@ -33,6 +34,64 @@ pub const DEFAULT_PLATFORM_SHARE: BasisPoints = BasisPoints::of(2_000);
 impl From<CheckoutProblem> for ServiceError {
     fn from(problem: CheckoutProblem) -> Self {
         ServiceError::Checkout(problem)
+    }
+}
+
+/// Which provider takes the money, as the operator configured it.
+#[derive(Clone, Debug)]
+pub enum ProviderChoice {
+    /// The built-in sandbox: test money, its pay page on this Lore (loopback clients only).
+    Sandbox,
+    /// Stripe Checkout.
+    Stripe(crate::stripe::StripeConfig),
+    /// None: nothing can be bought, and course pages say so.
+    Off,
+}
+
+/// The provider when none is configured: every request is refused, so no order reaches a page
+/// nobody can pay on.
+#[derive(Debug)]
+pub(crate) struct NoProvider;
+
+fn not_configured() -> ProviderError {
+    ProviderError::Refused("no payment provider is configured".into())
+}
+
+#[async_trait::async_trait]
+impl PaymentProvider for NoProvider {
+    fn name(&self) -> &'static str {
+        "off"
+    }
+
+    fn test_mode(&self) -> bool {
+        false
+    }
+
+    async fn create_checkout(
+        &self,
+        _request: &CheckoutRequest,
+    ) -> Result<payments::provider::CheckoutSession, ProviderError> {
+        Err(not_configured())
+    }
+
+    async fn verify_event(
+        &self,
+        _body: &[u8],
+        _signature: Option<&str>,
+        _now: i64,
+    ) -> Result<Event, payments::provider::WebhookError> {
+        Err(payments::signature::SignatureError::Malformed.into())
+    }
+
+    async fn payment_state(
+        &self,
+        _session: &str,
+    ) -> Result<payments::provider::PaymentState, ProviderError> {
+        Err(not_configured())
+    }
+
+    async fn refund(&self, _request: &RefundRequest) -> Result<(), ProviderError> {
+        Err(not_configured())
     }
 }
 
@@ -239,10 +298,7 @@ impl Services {
                 tx.rollback().await?;
                 return Ok(order);
             }
-            match tx
-                .apply_order_step(&order, &step, payment, now_millis())
-                .await
-            {
+            match book_step(&mut tx, &order, &step, payment, now_millis()).await {
                 Ok(()) => {
                     tx.commit().await?;
                     return self.store().order(id).await?.ok_or(ServiceError::NotFound);
@@ -300,7 +356,7 @@ impl Services {
 
     /// Order `id`, when `viewer` bought it (any order for no viewer: the reconciler). Someone
     /// else's order is not found, so order ids cannot be probed.
-    async fn order_for(
+    pub(crate) async fn order_for(
         &self,
         viewer: Option<&Actor>,
         id: OrderId,
@@ -349,20 +405,31 @@ impl Services {
         id: OrderId,
     ) -> Result<OrderRecord, ServiceError> {
         let order = self.order_for(Some(viewer), id).await?;
-        let (completed, total) = self.store().lessons_done(viewer.id, order.course).await?;
+        let refunded = self
+            .learner_refund(&order, now_millis())
+            .await?
+            .map_err(CheckoutProblem::from)?;
+        self.refund_to(order, refunded).await
+    }
+
+    /// The refund total the buyer of `order` may ask for at `now`, or why not.
+    pub(crate) async fn learner_refund(
+        &self,
+        order: &OrderRecord,
+        now: i64,
+    ) -> Result<Result<Money, RefundRefusal>, ServiceError> {
+        let (completed, total) = self.store().lessons_done(order.user, order.course).await?;
         let policy = RefundPolicy {
             window_ms: order.refund_days.saturating_mul(86_400_000),
             completion_limit: BasisPoints::of(order::DEFAULT_COMPLETION_LIMIT),
         };
-        let refunded = order::learner_refund(
+        Ok(order::learner_refund(
             &order.facts,
             order.paid_at.unwrap_or(order.created_at),
-            now_millis(),
+            now,
             Consumption { completed, total },
             policy,
-        )
-        .map_err(CheckoutProblem::from)?;
-        self.refund_to(order, refunded).await
+        ))
     }
 
     /// Refunds `amount` of order `id`, any part of what is left at any time: an admin's call.
@@ -413,7 +480,11 @@ impl Services {
     }
 
     /// Applies inbox event `inbox` (its stored `body`) again, unless another node got to it.
-    async fn retry_payment_event(&self, inbox: i64, body: &[u8]) -> Result<(), ServiceError> {
+    pub(crate) async fn retry_payment_event(
+        &self,
+        inbox: i64,
+        body: &[u8],
+    ) -> Result<(), ServiceError> {
         let event = payments::event::parse(body).map_err(|e| ServiceError::Webhook(e.into()))?;
         for _ in 0..RACE_RETRIES {
             let now = now_millis();
@@ -481,6 +552,34 @@ impl Services {
     }
 }
 
+/// Writes `step` of `order` with a compare-and-set (a [`StoreError::Conflict`] when another node
+/// changed the order first) and tells the buyer of what it did to their money, in the same unit of
+/// work: a sale and a refund are each announced exactly once, however often the events come.
+async fn book_step(
+    tx: &mut Tx,
+    order: &OrderRecord,
+    step: &order::Step,
+    payment: Option<&str>,
+    now: i64,
+) -> Result<(), StoreError> {
+    tx.apply_order_step(order, step, payment, now).await?;
+    for posting in &step.postings {
+        let notice = match posting.kind {
+            order::PostingKind::Sale => Notice::Purchased {
+                order: order.id,
+                title: order.course_title.clone(),
+            },
+            order::PostingKind::Refund => Notice::Refunded {
+                order: order.id,
+                title: order.course_title.clone(),
+                amount: step.order.refunded,
+            },
+        };
+        tx.notify(order.user, &notice, now).await?;
+    }
+    Ok(())
+}
+
 /// The order `event` names, read for changing it, if it exists.
 async fn order_of(tx: &mut Tx, event: &Event) -> Result<Option<OrderRecord>, ServiceError> {
     Ok(match event.order {
@@ -516,10 +615,7 @@ async fn apply_filed_event(
         }
     };
     if step.changes() {
-        match tx
-            .apply_order_step(&order, &step, event.payment.as_deref(), now)
-            .await
-        {
+        match book_step(tx, &order, &step, event.payment.as_deref(), now).await {
             Ok(()) => {}
             Err(StoreError::Conflict(_)) => return Ok(false),
             Err(other) => return Err(other.into()),

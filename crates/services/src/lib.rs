@@ -10,19 +10,23 @@ pub mod accounts;
 mod admin;
 mod catalog;
 pub mod commerce;
+mod coupons;
 pub mod course_archive;
 mod covers;
 pub mod demo;
+mod earnings;
 mod error;
 pub mod learning;
 pub mod mail;
 pub mod media;
 pub mod notifications;
+mod orders;
 pub mod progress_batch;
 mod review;
 pub mod sandbox;
 mod secrets;
 mod session_cache;
+pub mod stripe;
 pub mod studio;
 mod throttle;
 pub mod uploads;
@@ -32,6 +36,7 @@ pub use admin::{NewAdmin, create_admin};
 pub use error::{ServiceError, cause_chain};
 pub use notifications::NotificationsPage;
 pub use review::{QueueItem, ReviewPage};
+pub use secrets::{new_token, token_hash};
 pub use store::AuditFilter;
 
 use ::media::MediaStore;
@@ -77,6 +82,28 @@ impl Services {
             progress: Arc::default(),
             payments,
         }
+    }
+
+    /// Takes money through `provider` (the built-in sandbox unless this is called), keeping
+    /// `platform_share` of every sale.
+    pub fn with_payments(
+        mut self,
+        provider: commerce::ProviderChoice,
+        platform_share: domain::BasisPoints,
+    ) -> Self {
+        match provider {
+            commerce::ProviderChoice::Sandbox => {}
+            commerce::ProviderChoice::Stripe(config) => {
+                self.payments.provider = Arc::new(stripe::Stripe::new(config));
+                self.payments.sandbox = None;
+            }
+            commerce::ProviderChoice::Off => {
+                self.payments.provider = Arc::new(commerce::NoProvider);
+                self.payments.sandbox = None;
+            }
+        }
+        self.payments.platform_share = platform_share;
+        self
     }
 
     /// The image pipeline, shared with the avatar upload so both draw on one memory budget.

@@ -133,6 +133,18 @@ pub fn notice_line(lang: Lang, notice: &domain::notify::Notice) -> String {
         (Lang::ZhCn, Notice::NewCourse { title, author, .. }) => {
             format!("{author} 发布了新课程《{title}》。")
         }
+        (Lang::En, Notice::Purchased { title, .. }) => {
+            format!("Payment received: \"{title}\" is yours. Your receipt is on the order page.")
+        }
+        (Lang::ZhCn, Notice::Purchased { title, .. }) => {
+            format!("付款成功：《{title}》已归你所有，收据见订单页。")
+        }
+        (Lang::En, Notice::Refunded { title, amount, .. }) => {
+            format!("Refunded {} for \"{title}\".", amount.format(lang))
+        }
+        (Lang::ZhCn, Notice::Refunded { title, amount, .. }) => {
+            format!("《{title}》已退款 {}。", amount.format(lang))
+        }
     }
 }
 
@@ -188,5 +200,7 @@ pub fn kind_name(lang: Lang, kind: domain::notify::Kind) -> &'static str {
         (Lang::ZhCn, Kind::Review) => "审核结果",
         (Lang::ZhCn, Kind::CourseUpdated) => "已购课程更新",
         (Lang::ZhCn, Kind::NewCourse) => "关注作者的新课程",
+        (Lang::En, Kind::Orders) => "payments and refunds",
+        (Lang::ZhCn, Kind::Orders) => "付款与退款",
     }
 }

@@ -143,10 +143,15 @@ impl Sandbox {
                 Outcome::Cancel => {}
             }
         }
-        Ok(if now.status == "paid" {
+        let next = if now.status == "paid" {
             session.success_url
         } else {
             session.cancel_url
+        };
+        // The buyer stays on the address they use: the pages are this Lore's own.
+        Ok(match next.strip_prefix(&*self.public_url) {
+            Some(path) if path.starts_with('/') => path.to_owned(),
+            _ => next,
         })
     }
 
@@ -330,7 +335,8 @@ impl PaymentProvider for Sandbox {
             .await
             .map_err(unavailable)?;
         Ok(CheckoutSession {
-            pay_url: format!("{}/sandbox/pay/{}", self.public_url, session.id),
+            // A path: the page is this Lore's own, on whatever address the buyer uses.
+            pay_url: format!("/sandbox/pay/{}", session.id),
             id: session.id,
         })
     }

@@ -10,6 +10,7 @@
 use crate::db::{TxInner, on};
 use crate::{Store, StoreError, Tx};
 use domain::coupon::{Coupon, CouponCode, CouponScope, Discount, PriceBreakdown};
+use domain::earnings::OrderShare;
 use domain::order::{AccessChange, CouponChange, OrderFacts, OrderStatus, Step};
 use domain::{BasisPoints, CouponId, CourseId, Currency, Lang, Money, OrderId, UserId};
 
@@ -229,6 +230,37 @@ impl TryFrom<CouponRow> for CouponRecord {
     }
 }
 
+/// The select list of an author's share of one order, summed from its ledger entries
+/// (`l`, joined to its order `o`); the query goes on with its `FROM`, a `WHERE` and
+/// [`SHARES_GROUP`].
+const SHARES: &str = "SELECT o.paid_at, o.refund_days, l.currency, \
+     CAST(SUM(CASE WHEN l.kind = 'sale' THEN l.amount_minor ELSE 0 END) AS BIGINT) AS sales_minor, \
+     CAST(SUM(CASE WHEN l.kind = 'refund' THEN l.amount_minor ELSE 0 END) AS BIGINT) AS refunds_minor";
+
+const SHARES_GROUP: &str = "GROUP BY o.id, o.paid_at, o.refund_days, l.currency";
+
+#[derive(sqlx::FromRow)]
+struct ShareRow {
+    paid_at: Option<i64>,
+    refund_days: i64,
+    currency: String,
+    sales_minor: i64,
+    refunds_minor: i64,
+}
+
+impl ShareRow {
+    fn share(self) -> Result<OrderShare, StoreError> {
+        Ok(OrderShare {
+            paid_at: self.paid_at.unwrap_or(0),
+            refund_days: self.refund_days,
+            currency: Currency::from_code(&self.currency)
+                .map_err(|e| StoreError::corrupt("ledger_entries", e.to_string()))?,
+            sales_minor: self.sales_minor,
+            refunds_minor: self.refunds_minor,
+        })
+    }
+}
+
 /// A new coupon.
 #[derive(Clone, Debug)]
 pub struct NewCoupon {
@@ -382,6 +414,217 @@ impl Store {
         row.map(CouponRecord::try_from).transpose()
     }
 
+    /// The coupons of `author` (course and all-courses ones), or the platform's for `None`,
+    /// newest first, each with its course's title when it is for one course.
+    pub async fn coupons_by(
+        &self,
+        author: Option<UserId>,
+    ) -> Result<Vec<(CouponRecord, Option<String>)>, StoreError> {
+        #[derive(sqlx::FromRow)]
+        struct Listed {
+            #[sqlx(flatten)]
+            coupon: CouponRow,
+            course_title: Option<String>,
+        }
+        let rows: Vec<Listed> = on!(Pool, &self.pool, |pool| {
+            sqlx::query_as(
+                "SELECT k.id, k.code, k.author_id, k.course_id, k.percent_bp, k.fixed_minor, \
+                 k.currency, k.expires_at, k.max_redemptions, k.redeemed, c.title AS course_title \
+                 FROM coupons k LEFT JOIN courses c ON c.id = k.course_id \
+                 WHERE ($1 IS NULL AND k.author_id IS NULL) OR k.author_id = $1 \
+                 ORDER BY k.id DESC LIMIT 500",
+            )
+            .bind(author.map(UserId::get))
+            .fetch_all(pool)
+            .await?
+        });
+        rows.into_iter()
+            .map(|row| Ok((CouponRecord::try_from(row.coupon)?, row.course_title)))
+            .collect()
+    }
+
+    /// The newest `limit` orders with their buyers' addresses, for the admin (`query`, when
+    /// not empty, keeps those whose buyer's address or course title contains it).
+    pub async fn recent_orders(
+        &self,
+        query: &str,
+        limit: i64,
+    ) -> Result<Vec<(OrderRecord, String)>, StoreError> {
+        #[derive(sqlx::FromRow)]
+        struct Listed {
+            #[sqlx(flatten)]
+            order: OrderRow,
+            buyer_email: String,
+        }
+        let pattern = format!("%{}%", query.trim().to_lowercase());
+        let rows: Vec<Listed> = on!(Pool, &self.pool, |pool| {
+            sqlx::query_as(const_format::concatcp!(
+                "SELECT ",
+                ORDER_COLUMNS,
+                ", u.email AS buyer_email ",
+                ORDER_FROM,
+                " JOIN users u ON u.id = o.user_id \
+                 WHERE lower(u.email) LIKE $1 OR lower(c.title) LIKE $1 \
+                 ORDER BY o.id DESC LIMIT $2"
+            ))
+            .bind(pattern)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
+        });
+        rows.into_iter()
+            .map(|row| Ok((OrderRecord::try_from(row.order)?, row.buyer_email)))
+            .collect()
+    }
+
+    /// Inbox events that failed to apply and are still waiting, oldest first.
+    pub async fn failed_events(
+        &self,
+        limit: i64,
+    ) -> Result<Vec<domain::order::FailedEvent>, StoreError> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            id: i64,
+            provider: String,
+            event_id: String,
+            kind: String,
+            order_id: Option<i64>,
+            attempts: i64,
+            last_error: Option<String>,
+            received_at: i64,
+            next_attempt_at: Option<i64>,
+        }
+        let rows: Vec<Row> = on!(Pool, &self.pool, |pool| {
+            sqlx::query_as(
+                "SELECT id, provider, event_id, kind, order_id, attempts, last_error, received_at, \
+                 next_attempt_at FROM payment_events \
+                 WHERE processed_at IS NULL AND last_error IS NOT NULL ORDER BY id LIMIT $1",
+            )
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|row| domain::order::FailedEvent {
+                id: row.id,
+                provider: row.provider,
+                event_id: row.event_id,
+                kind: row.kind,
+                order: row.order_id.map(OrderId::new),
+                attempts: row.attempts,
+                last_error: row.last_error.unwrap_or_default(),
+                received_at: row.received_at,
+                next_attempt_at: row.next_attempt_at,
+            })
+            .collect())
+    }
+
+    /// The stored body of inbox event `id`, while it still waits to be applied.
+    pub async fn waiting_event_body(&self, id: i64) -> Result<Option<String>, StoreError> {
+        let row: Option<(String,)> = on!(Pool, &self.pool, |pool| {
+            sqlx::query_as("SELECT body FROM payment_events WHERE id = $1 AND processed_at IS NULL")
+                .bind(id)
+                .fetch_optional(pool)
+                .await?
+        });
+        Ok(row.map(|(body,)| body))
+    }
+
+    /// `author`'s share of each order they sold, from the ledger.
+    pub async fn author_shares(&self, author: UserId) -> Result<Vec<OrderShare>, StoreError> {
+        let rows: Vec<ShareRow> = on!(Pool, &self.pool, |pool| {
+            sqlx::query_as(const_format::concatcp!(
+                SHARES,
+                " FROM ledger_entries l JOIN orders o ON o.id = l.order_id",
+                " WHERE l.account = 'author' AND l.author_id = $1 ",
+                SHARES_GROUP
+            ))
+            .bind(author.get())
+            .fetch_all(pool)
+            .await?
+        });
+        rows.into_iter().map(|row| row.share()).collect()
+    }
+
+    /// `author`'s net share booked per day (days since 1970-01-01) and currency from `since`.
+    pub async fn author_days(
+        &self,
+        author: UserId,
+        since: i64,
+    ) -> Result<Vec<(i64, Currency, i64)>, StoreError> {
+        let rows: Vec<(i64, String, i64)> = on!(Pool, &self.pool, |pool| {
+            sqlx::query_as(
+                "SELECT created_at / 86400000 AS day, currency, \
+                 CAST(SUM(amount_minor) AS BIGINT) AS net FROM ledger_entries \
+                 WHERE account = 'author' AND author_id = $1 AND created_at >= $2 \
+                 GROUP BY created_at / 86400000, currency ORDER BY day",
+            )
+            .bind(author.get())
+            .bind(since)
+            .fetch_all(pool)
+            .await?
+        });
+        rows.into_iter()
+            .map(|(day, code, net)| {
+                let currency = Currency::from_code(&code)
+                    .map_err(|e| StoreError::corrupt("ledger_entries", e.to_string()))?;
+                Ok((day, currency, net))
+            })
+            .collect()
+    }
+
+    /// Every author's share of each order, from the entries booked in `[from, to)`, with the
+    /// author's name and address: a payout statement's rows.
+    pub async fn payout_shares(
+        &self,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<(UserId, String, String, OrderShare)>, StoreError> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            #[sqlx(flatten)]
+            share: ShareRow,
+            author_id: i64,
+            display_name: String,
+            email: String,
+        }
+        let rows: Vec<Row> = on!(Pool, &self.pool, |pool| {
+            sqlx::query_as(const_format::concatcp!(
+                "SELECT u.id AS author_id, u.display_name, u.email, s.* FROM (",
+                SHARES,
+                ", l.author_id AS owner FROM ledger_entries l JOIN orders o ON o.id = l.order_id",
+                " WHERE l.account = 'author' AND l.created_at >= $1 AND l.created_at < $2 ",
+                SHARES_GROUP,
+                ", l.author_id) s JOIN users u ON u.id = s.owner ORDER BY u.id"
+            ))
+            .bind(from)
+            .bind(to)
+            .fetch_all(pool)
+            .await?
+        });
+        rows.into_iter()
+            .map(|row| {
+                Ok((
+                    UserId::new(row.author_id),
+                    row.display_name,
+                    row.email,
+                    row.share.share()?,
+                ))
+            })
+            .collect()
+    }
+
+    /// How many orders are paid (and not refunded at all): a benchmark's count of sales.
+    pub async fn paid_order_count(&self) -> Result<i64, StoreError> {
+        let (count,): (i64,) = on!(Pool, &self.pool, |pool| {
+            sqlx::query_as("SELECT count(*) FROM orders WHERE status = 'paid'")
+                .fetch_one(pool)
+                .await?
+        });
+        Ok(count)
+    }
+
     /// Every broken commerce invariant, described; empty when the books are right. Run after
     /// every commerce test and by the benchmark:
     /// - an order grants access exactly when it has one active entitlement;
@@ -504,6 +747,30 @@ impl Tx {
             .rows_affected()
         });
         Ok(taken == 1)
+    }
+
+    /// Ends coupon `id` of `author` (the platform's for `None`) at `now`, unless it ended
+    /// already; whether it was theirs and still running.
+    pub async fn end_coupon(
+        &mut self,
+        id: CouponId,
+        author: Option<UserId>,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let done = on!(TxInner, &mut self.inner, |tx| {
+            sqlx::query(
+                "UPDATE coupons SET expires_at = $3 WHERE id = $1 \
+                 AND (($2 IS NULL AND author_id IS NULL) OR author_id = $2) \
+                 AND (expires_at IS NULL OR expires_at > $3)",
+            )
+            .bind(id.get())
+            .bind(author.map(UserId::get))
+            .bind(now)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected()
+        });
+        Ok(done == 1)
     }
 
     /// Writes a coupon; a taken code is [`StoreError::Conflict`].

@@ -170,6 +170,21 @@ impl TestDb {
         done.expect(sql);
     }
 
+    /// SQLite's own check of the file (`PRAGMA integrity_check`): `ok` when sound. PostgreSQL
+    /// keeps its files sound itself, so it answers `ok`.
+    pub async fn integrity_check(&self) -> String {
+        match &self.raw {
+            Raw::Sqlite(pool) => {
+                let (answer,): (String,) = sqlx::query_as("PRAGMA integrity_check")
+                    .fetch_one(pool)
+                    .await
+                    .expect("integrity_check");
+                answer
+            }
+            Raw::Postgres(_) => "ok".to_owned(),
+        }
+    }
+
     /// Removes what [`TestDb::break_writes`] set up for `op` on `table`.
     pub async fn heal(&self, op: &str, table: &str) {
         let name = format!("lore_test_fail_{}_{table}", op.to_lowercase());

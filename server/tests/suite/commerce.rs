@@ -3,6 +3,7 @@
 //! tampered, stale or unsigned delivery is answered 400 and changes nothing (16).
 
 use crate::support::TestApp;
+use domain::notify::Notice;
 use domain::order::OrderStatus;
 use domain::{Entitlement, Lang, Role};
 use services::sandbox::{Delivery, Outcome};
@@ -123,4 +124,142 @@ async fn a_tampered_stale_or_unsigned_delivery_is_refused_and_changes_nothing() 
         .unwrap();
     assert_eq!(unknown.status(), 404);
     app.stop().await;
+}
+
+/// The `location` a server function's no-JavaScript answer sends the browser to.
+fn location(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default()
+}
+
+/// A learner's whole purchase through the pages, as a browser without JavaScript makes it: the
+/// course page quotes the price (a bad coupon is refused in the reader's language), Buy twice with
+/// one key makes one order, only the buyer sees and uses the sandbox page, paying sends them back to
+/// an order page that says they own the course (whether or not the event came first), the lesson
+/// opens, a refund through a second node locks it on the very next request to the first, and the
+/// buyer was told of both.
+#[tokio::test]
+async fn a_learner_buys_learns_and_refunds_through_the_pages() {
+    for app in TestApp::every_backend().await {
+        let slug = on_sale(&app).await;
+        let buyer = app.register_as("buyer@example.com", Role::Learner).await;
+        let stranger = app.register_as("stranger@example.com", Role::Learner).await;
+        let course_page = format!("/courses/{slug}");
+        let page = app.get_as(&course_page, &buyer, "en").await;
+        assert_eq!(page.status(), 200);
+        let page = page.text().await.unwrap().replace("<!>", "");
+        assert!(page.contains("Buy for CN¥199.00"), "{page}");
+        assert!(page.contains("data-testid=\"test-mode\""), "{page}");
+        let bad = app
+            .get_as(&format!("{course_page}?coupon=NOPE"), &buyer, "zh-CN")
+            .await
+            .text()
+            .await
+            .unwrap()
+            .replace("<!>", "");
+        assert!(bad.contains("没有这个优惠码"), "{bad}");
+
+        let buy = [
+            ("slug", slug.as_str()),
+            ("coupon", ""),
+            ("key", "page-key-0123456789"),
+        ];
+        let first = location(&app.call("buy", Some(&buyer), &buy).await);
+        let again = location(&app.call("buy", Some(&buyer), &buy).await);
+        assert!(first.starts_with("/sandbox/pay/cs_sandbox_"), "{first}");
+        assert_eq!(first, again, "one key, one order");
+        let session = first.rsplit('/').next().unwrap().to_owned();
+        let user = app.user_id(&buyer).await;
+        let orders = app.services.store().orders_of(user).await.unwrap();
+        assert_eq!(orders.len(), 1);
+        let order = orders[0].id;
+
+        // Only the buyer sees the pay page or can choose on it.
+        let theirs = app.get_as(&first, &stranger, "en").await;
+        assert_eq!(theirs.status(), 404);
+        let choose = [("session", session.as_str()), ("choice", "pay")];
+        let refused = app.call("sandbox_choose", Some(&stranger), &choose).await;
+        assert_eq!(refused.status(), 404);
+        let pay_page = app
+            .get_as(&first, &buyer, "en")
+            .await
+            .text()
+            .await
+            .unwrap()
+            .replace("<!>", "");
+        assert!(pay_page.contains("Pay CN¥199.00"), "{pay_page}");
+
+        let back = location(&app.call("sandbox_choose", Some(&buyer), &choose).await);
+        assert_eq!(back, format!("/orders/{order}?paid=1"));
+        let done = app
+            .get_as(&back, &buyer, "en")
+            .await
+            .text()
+            .await
+            .unwrap()
+            .replace("<!>", "");
+        assert!(done.contains("You own this course."), "{done}");
+        assert!(done.contains("data-testid=\"request-refund\""), "{done}");
+
+        let course = app.services.course(&slug).await.unwrap();
+        let only = course.chapters[0].lessons[0].id.to_string();
+        let read = [("slug", slug.as_str()), ("lesson", only.as_str())];
+        let open = crate::studio::call_ok(&app, "lesson", Some(&buyer), &read).await;
+        assert_eq!(open["locked"], false);
+        let receipt = app
+            .get_as(&format!("/orders/{order}/receipt"), &buyer, "zh-CN")
+            .await
+            .text()
+            .await
+            .unwrap()
+            .replace("<!>", "");
+        assert!(receipt.contains("收据编号") && receipt.contains("buyer@example.com"));
+
+        // The refund goes through a second node; the very next lesson request on the first one
+        // is refused (nothing about access is kept per node).
+        let second = app.second_node().await;
+        let on_second = crate::studio::call_ok(&second, "lesson", Some(&buyer), &read).await;
+        assert_eq!(on_second["locked"], false);
+        let order_field = order.to_string();
+        let refund = second
+            .call("refund", Some(&buyer), &[("order", order_field.as_str())])
+            .await;
+        assert!(refund.status().is_success(), "{}", refund.status());
+        second.stop().await;
+        let locked = crate::studio::call_ok(&app, "lesson", Some(&buyer), &read).await;
+        assert_eq!(locked["locked"], true, "access ends at once");
+        let after = app
+            .get_as(&format!("/orders/{order}"), &buyer, "en")
+            .await
+            .text()
+            .await
+            .unwrap()
+            .replace("<!>", "");
+        assert!(after.contains("CN¥199.00 was refunded."), "{after}");
+
+        let notices: Vec<_> = app
+            .services
+            .store()
+            .notifications(user, None, 10)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|n| n.notice)
+            .collect();
+        assert!(
+            matches!(
+                notices.as_slice(),
+                [Notice::Refunded { .. }, Notice::Purchased { .. }]
+            ),
+            "{notices:?}"
+        );
+        assert_eq!(
+            app.services.store().commerce_violations().await.unwrap(),
+            Vec::<String>::new()
+        );
+        app.stop().await;
+    }
 }

@@ -5,6 +5,7 @@
 mod abuse;
 mod archives;
 mod commerce;
+mod commerce_faults;
 mod covers;
 mod http;
 mod learning;

@@ -2,12 +2,13 @@ use crate::AppError;
 use leptos::prelude::*;
 
 /// Sets how the reader hears of each kind: one field per kind (`review`, `course_updated`,
-/// `new_course`), each `in_app`, `mail`, `both` or `off`. A kind left out keeps its choice.
+/// `new_course`, `orders`), each `in_app`, `mail`, `both` or `off`. A kind left out keeps its choice.
 #[server(endpoint = "notification_prefs")]
 pub async fn save_notification_prefs(
     #[server(default)] review: String,
     #[server(default)] course_updated: String,
     #[server(default)] new_course: String,
+    #[server(default)] orders: String,
 ) -> Result<(), AppError> {
     use domain::notify::{Delivery, Kind};
     let me = crate::auth::require_session()?;
@@ -16,6 +17,7 @@ pub async fn save_notification_prefs(
         (Kind::Review, review),
         (Kind::CourseUpdated, course_updated),
         (Kind::NewCourse, new_course),
+        (Kind::Orders, orders),
     ] {
         if raw.is_empty() {
             continue;

@@ -3,6 +3,8 @@
 
 mod archives;
 mod commerce;
+mod coupons;
 mod review;
+mod stripe;
 mod studio;
 mod units_of_work;

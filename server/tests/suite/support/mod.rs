@@ -163,6 +163,8 @@ impl TestApp {
         }
         let data_dir = tempfile::tempdir().expect("temporary data folder");
         let mut settings = Settings {
+            payments: services::commerce::ProviderChoice::Sandbox,
+            platform_share: services::commerce::DEFAULT_PLATFORM_SHARE,
             database_url: SecretString::from(database_url),
             bind: "127.0.0.1:0".parse().expect("address"),
             data_dir: data_dir.path().to_owned(),
