@@ -6,8 +6,8 @@
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
+use domain::permissions::is_this_machine;
 use services::Client;
-use std::net::IpAddr;
 use std::path::PathBuf;
 
 /// `GET /dev/mail`: the mails written to the data folder, newest first. Only routed when
@@ -16,8 +16,7 @@ pub async fn dev_mail(State(dir): State<PathBuf>, request: Request) -> Response 
     let local = request
         .extensions()
         .get::<Client>()
-        .and_then(|client| client.ip.parse::<IpAddr>().ok())
-        .is_some_and(|ip| ip.is_loopback());
+        .is_some_and(|client| is_this_machine(&client.ip));
     if !local {
         tracing::warn!("development mail viewer refused to a non-loopback client");
         return StatusCode::NOT_FOUND.into_response();

@@ -1,4 +1,3 @@
-use crate::AppError;
 use crate::api::account::{
     BecomeAuthor, ChangePassword, EndAllSessions, EndSession, Rename, RequestEmailChange, account,
     sessions,
@@ -7,7 +6,7 @@ use crate::api::learning::{SetProfile, author_profile};
 use crate::api::types::{AccountView, SessionView};
 use crate::components::{ActionDone, ActionError, ErrorPanel};
 use crate::i18n::*;
-use crate::pages::SignInPrompt;
+use crate::pages::PageError;
 use domain::permissions::{Actor, can_become_author};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -31,8 +30,7 @@ pub fn AccountPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match profile.await {
                         Ok(me) => view! { <AccountSections me rename become_author/> }.into_any(),
-                        Err(AppError::Unauthorized) => view! { <SignInPrompt next="/account"/> }.into_any(),
-                        Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                        Err(error) => view! { <PageError error next="/account"/> }.into_any(),
                     }
                 })}
             </Transition>

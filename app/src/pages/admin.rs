@@ -7,7 +7,7 @@ use crate::api::learning::{ModerateReview, review_reports};
 use crate::api::types::{AuditQuery, UserView};
 use crate::components::{ActionError, ErrorPanel};
 use crate::i18n::*;
-use crate::pages::SignInPrompt;
+use crate::pages::{PageError, SignInPrompt};
 use crate::session_state::current_user;
 use domain::Role;
 use domain::permissions::{self, Actor};
@@ -72,11 +72,7 @@ pub fn AdminUsersPage() -> impl IntoView {
         <Title text=t_string!(i18n, admin_users)/>
         <section class="container section">
             <h1>{t!(i18n, admin_users)}</h1>
-            <form class="search-form" method="get" action="/admin/users" role="search">
-                <input type="search" name="q" value=q aria-label=move || t_string!(i18n, admin_search)
-                    placeholder=move || t_string!(i18n, admin_search)/>
-                <button type="submit" class="button">{t!(i18n, search_button)}</button>
-            </form>
+            <AdminSearch action="/admin/users" q=Signal::derive(q) label=Signal::derive(move || t_string!(i18n, admin_search).to_string())/>
             <ActionError result=set_role.value().into()/>
             <ActionError result=set_disabled.value().into()/>
             <Transition>
@@ -96,8 +92,7 @@ pub fn AdminUsersPage() -> impl IntoView {
                             </table>
                         }
                             .into_any(),
-                        Err(AppError::Unauthorized) => view! { <SignInPrompt next="/admin/users"/> }.into_any(),
-                        Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                        Err(error) => view! { <PageError error next="/admin/users"/> }.into_any(),
                     }
                 })}
             </Transition>
@@ -181,8 +176,7 @@ pub fn AdminReviewsPage() -> impl IntoView {
                             })}
                         }
                             .into_any(),
-                        Err(AppError::Unauthorized) => view! { <SignInPrompt next="/admin/reviews"/> }.into_any(),
-                        Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                        Err(error) => view! { <PageError error next="/admin/reviews"/> }.into_any(),
                     }
                 })}
             </Transition>
@@ -329,8 +323,7 @@ pub fn AdminAuditPage() -> impl IntoView {
                             })}
                         }
                             .into_any(),
-                        Err(AppError::Unauthorized) => view! { <SignInPrompt next="/admin/audit"/> }.into_any(),
-                        Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                        Err(error) => view! { <PageError error next="/admin/audit"/> }.into_any(),
                     }
                 })}
             </Transition>
@@ -377,6 +370,25 @@ fn event_name(event: String) -> impl Fn() -> String + Send + Sync + 'static {
     }
 }
 
+/// The search box above an admin list: a GET form, so a search has an address to share.
+#[component]
+fn AdminSearch(
+    /// The list's address.
+    action: &'static str,
+    /// The words searched for now.
+    q: Signal<String>,
+    /// What the box searches, said to the reader and to screen readers.
+    label: Signal<String>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <form class="search-form" method="get" action=action role="search">
+            <input type="search" name="q" value=q aria-label=label placeholder=label/>
+            <button type="submit" class="button">{t!(i18n, search_button)}</button>
+        </form>
+    }
+}
+
 /// Percent-encodes a query value (everything but unreserved characters).
 fn urlencoding(value: &str) -> String {
     value
@@ -407,19 +419,14 @@ pub fn AdminOrdersPage() -> impl IntoView {
         <Title text=t_string!(i18n, admin_orders)/>
         <section class="container section">
             <h1>{t!(i18n, admin_orders)}</h1>
-            <form class="search-form" method="get" action="/admin/orders" role="search">
-                <input type="search" name="q" value=q aria-label=move || t_string!(i18n, admin_orders_search)
-                    placeholder=move || t_string!(i18n, admin_orders_search)/>
-                <button type="submit" class="button">{t!(i18n, search_button)}</button>
-            </form>
+            <AdminSearch action="/admin/orders" q=Signal::derive(q) label=Signal::derive(move || t_string!(i18n, admin_orders_search).to_string())/>
             <ActionError result=refund.value().into()/>
             <ActionError result=retry.value().into()/>
             <Transition>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(page) => view! { <AdminOrdersTables page refund retry/> }.into_any(),
-                        Err(AppError::Unauthorized) => view! { <SignInPrompt next="/admin/orders"/> }.into_any(),
-                        Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                        Err(error) => view! { <PageError error next="/admin/orders"/> }.into_any(),
                     }
                 })}
             </Transition>

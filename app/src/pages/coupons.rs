@@ -1,12 +1,11 @@
 //! `/studio/coupons`: an author's coupons for their courses, or an admin's for every course; a
 //! form to make one and a button to end one.
 
-use crate::AppError;
 use crate::api::{CreateCoupon, EndCoupon, coupons};
-use crate::components::{ActionError, ErrorPanel};
+use crate::components::ActionError;
 use crate::i18n::*;
 use crate::locale::lang_of;
-use crate::pages::SignInPrompt;
+use crate::pages::PageError;
 use domain::coupon::{CouponTarget, CouponView, CouponsPage as Page, Discount};
 use domain::time::format_utc;
 use leptos::prelude::*;
@@ -31,8 +30,7 @@ pub fn CouponsPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(page) => view! { <Coupons page create end/> }.into_any(),
-                        Err(AppError::Unauthorized) => view! { <SignInPrompt next="/studio/coupons"/> }.into_any(),
-                        Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                        Err(error) => view! { <PageError error next="/studio/coupons"/> }.into_any(),
                     }
                 })}
             </Transition>

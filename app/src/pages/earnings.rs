@@ -2,12 +2,11 @@
 //! available, and the last 90 days as a chart) and `/admin/payouts` (the admin's payout
 //! statement download).
 
-use crate::AppError;
 use crate::api::earnings;
-use crate::components::{ErrorPanel, Price};
+use crate::components::Price;
 use crate::i18n::*;
 use crate::locale::lang_of;
-use crate::pages::SignInPrompt;
+use crate::pages::PageError;
 use domain::Currency;
 use domain::earnings::{Balance, Day};
 use leptos::prelude::*;
@@ -39,8 +38,7 @@ pub fn EarningsPage() -> impl IntoView {
                             {earnings.charts.into_iter().map(|(currency, days)| view! { <Chart currency days/> }).collect_view()}
                         }
                         .into_any(),
-                        Err(AppError::Unauthorized) => view! { <SignInPrompt next="/studio/earnings"/> }.into_any(),
-                        Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                        Err(error) => view! { <PageError error next="/studio/earnings"/> }.into_any(),
                     }
                 })}
             </Suspense>

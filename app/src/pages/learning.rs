@@ -7,7 +7,7 @@ use crate::api::learning::{FollowAuthor, author_profile, my_learning, verify_cer
 use crate::components::{CourseGrid, ErrorPanel};
 use crate::i18n::*;
 use crate::pages::course::{FollowButton, Progress};
-use crate::pages::{NotFoundContent, SignInPrompt};
+use crate::pages::{NotFoundContent, PageError};
 use domain::learning::AuthorProfile;
 use domain::progress::{Certificate, LearningEntry};
 use leptos::prelude::*;
@@ -37,8 +37,7 @@ pub fn LearningPage() -> impl IntoView {
                             </ul>
                         }
                         .into_any(),
-                        Err(AppError::Unauthorized) => view! { <SignInPrompt next="/learning"/> }.into_any(),
-                        Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                        Err(error) => view! { <PageError error next="/learning"/> }.into_any(),
                     }
                 })}
             </Suspense>

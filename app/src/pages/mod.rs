@@ -51,7 +51,7 @@ pub use register::RegisterPage;
 pub use reset_password::ResetPasswordPage;
 pub use review::{ReviewQueuePage, ReviewRevisionPage};
 pub use search::SearchPage;
-pub use sign_in_prompt::SignInPrompt;
+pub use sign_in_prompt::{PageError, SignInPrompt};
 pub use studio::StudioPage;
 pub use studio_course::StudioCoursePage;
 pub use studio_lesson::StudioLessonPage;

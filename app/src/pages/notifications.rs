@@ -1,12 +1,11 @@
 //! `/notifications`: the reader's notifications, newest first, paged, each marked read when
 //! opened or all at once, and how they want to hear of each kind.
 
-use crate::AppError;
 use crate::api::notifications::{MarkRead, SaveNotificationPrefs, notifications};
 use crate::api::types::NotificationView;
-use crate::components::{ActionError, ErrorPanel, NoticeText};
+use crate::components::{ActionError, NoticeText};
 use crate::i18n::*;
-use crate::pages::SignInPrompt;
+use crate::pages::PageError;
 use domain::notify::{Delivery, Kind};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -57,8 +56,7 @@ pub fn NotificationsPage() -> impl IntoView {
                             }
                                 .into_any()
                         }
-                        Err(AppError::Unauthorized) => view! { <SignInPrompt next="/notifications"/> }.into_any(),
-                        Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                        Err(error) => view! { <PageError error next="/notifications"/> }.into_any(),
                     }
                 })}
             </Transition>

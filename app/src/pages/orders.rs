@@ -4,10 +4,10 @@
 
 use crate::AppError;
 use crate::api::{RequestRefund, SandboxChoose, my_order, my_orders, order_receipt, sandbox_page};
-use crate::components::{ActionError, ErrorMessage, ErrorPanel, Price};
+use crate::components::{ActionError, ErrorMessage, Price};
 use crate::i18n::*;
 use crate::locale::lang_of;
-use crate::pages::{NotFoundContent, SignInPrompt};
+use crate::pages::{NotFoundContent, PageError, SignInPrompt};
 use domain::order::{CheckoutProblem, OrderStatus, OrderView, RefundRefusal};
 use domain::time::format_utc;
 use leptos::prelude::*;
@@ -44,8 +44,7 @@ pub fn OrdersPage() -> impl IntoView {
                         }
                         .into_any(),
                         Ok(orders) => view! { <OrderTable orders/> }.into_any(),
-                        Err(AppError::Unauthorized) => view! { <SignInPrompt next="/orders"/> }.into_any(),
-                        Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                        Err(error) => view! { <PageError error next="/orders"/> }.into_any(),
                     }
                 })}
             </Suspense>
@@ -137,8 +136,7 @@ pub fn OrderPage() -> impl IntoView {
                     match data.await {
                         Ok(order) => view! { <OrderDetail order refund/> }.into_any(),
                         Err(AppError::NotFound) => view! { <NotFoundContent/> }.into_any(),
-                        Err(AppError::Unauthorized) => view! { <SignInPrompt next="/orders"/> }.into_any(),
-                        Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                        Err(error) => view! { <PageError error next="/orders"/> }.into_any(),
                     }
                 })}
             </Suspense>
@@ -302,8 +300,7 @@ pub fn ReceiptPage() -> impl IntoView {
                             .into_any()
                         }
                         Err(AppError::NotFound) => view! { <NotFoundContent/> }.into_any(),
-                        Err(AppError::Unauthorized) => view! { <SignInPrompt next="/orders"/> }.into_any(),
-                        Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                        Err(error) => view! { <PageError error next="/orders"/> }.into_any(),
                     }
                 })}
             </Suspense>

@@ -5,9 +5,9 @@
 use crate::AppError;
 use crate::api::review::{ReviewClaim, ReviewDecide, ReviewListing, review_page, review_queue};
 use crate::api::types::{QueueItemView, ReviewPageView};
-use crate::components::{ActionError, ErrorPanel};
+use crate::components::ActionError;
 use crate::i18n::*;
-use crate::pages::SignInPrompt;
+use crate::pages::PageError;
 use domain::CourseId;
 use domain::authoring::Field;
 use domain::diff::{ChangeSize, LessonChange, Span, StructureChange, elide};
@@ -53,8 +53,7 @@ pub fn ReviewQueuePage() -> impl IntoView {
                             }
                                 .into_any()
                         }
-                        Err(AppError::Unauthorized) => view! { <SignInPrompt next="/review"/> }.into_any(),
-                        Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                        Err(error) => view! { <PageError error next="/review"/> }.into_any(),
                     }
                 })}
             </Transition>
@@ -183,8 +182,7 @@ pub fn ReviewRevisionPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(page) => view! { <Review page claim decide/> }.into_any(),
-                        Err(AppError::Unauthorized) => view! { <SignInPrompt next="/review"/> }.into_any(),
-                        Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                        Err(error) => view! { <PageError error next="/review"/> }.into_any(),
                     }
                 })}
             </Transition>

@@ -1,10 +1,10 @@
 use crate::AppError;
 use crate::api::types::{StudioCourseView, StudioOverview};
 use crate::api::{StudioCreateCourse, studio_home};
-use crate::components::{ActionError, ErrorPanel};
+use crate::components::ActionError;
 use crate::i18n::*;
 use crate::locale::lang_of;
-use crate::pages::SignInPrompt;
+use crate::pages::PageError;
 use domain::authoring::{Field, FieldError, FieldProblem, ReviewState};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -29,8 +29,7 @@ pub fn StudioPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match home.await {
                         Ok(home) => view! { <StudioSections home create/> }.into_any(),
-                        Err(AppError::Unauthorized) => view! { <SignInPrompt next="/studio"/> }.into_any(),
-                        Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                        Err(error) => view! { <PageError error next="/studio"/> }.into_any(),
                     }
                 })}
             </Transition>

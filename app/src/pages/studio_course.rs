@@ -3,10 +3,10 @@
 use crate::AppError;
 use crate::api::types::{ChapterView, CourseEditorView, LessonItemView, RevisionView};
 use crate::api::{StructureEdit, StudioSaveSettings, StudioStructure, StudioSubmit, studio_course};
-use crate::components::{ActionError, EditorTarget, ErrorPanel, RichEditor};
+use crate::components::{ActionError, EditorTarget, RichEditor};
 use crate::i18n::*;
 use crate::locale::lang_of;
-use crate::pages::SignInPrompt;
+use crate::pages::PageError;
 use crate::pages::course::KindLabel;
 use crate::pages::studio::{FieldProblems, StateLabel};
 use domain::authoring::{Field, Level, ReviewState, SettingsForm};
@@ -44,8 +44,7 @@ pub fn StudioCoursePage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(course) => view! { <CourseEditor course on_change=move || data.refetch()/> }.into_any(),
-                        Err(AppError::Unauthorized) => view! { <SignInPrompt next="/studio"/> }.into_any(),
-                        Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                        Err(error) => view! { <PageError error next="/studio"/> }.into_any(),
                     }
                 })}
             </Transition>

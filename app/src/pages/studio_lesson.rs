@@ -8,7 +8,7 @@ use crate::components::{
     ActionDone, ActionError, EditorTarget, ErrorPanel, RichEditor, Widget, mount_when_ready,
 };
 use crate::i18n::*;
-use crate::pages::SignInPrompt;
+use crate::pages::PageError;
 use crate::pages::course::KindLabel;
 use domain::authoring::FileEdit;
 use domain::{LessonId, MediaId, MediaKind};
@@ -40,8 +40,7 @@ pub fn StudioLessonPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(lesson) => view! { <LessonEditor lesson/> }.into_any(),
-                        Err(AppError::Unauthorized) => view! { <SignInPrompt next="/studio"/> }.into_any(),
-                        Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                        Err(error) => view! { <PageError error next="/studio"/> }.into_any(),
                     }
                 })}
             </Transition>

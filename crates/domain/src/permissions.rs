@@ -67,6 +67,50 @@ pub fn can_disable_user(actor: Option<&Actor>, target: UserId) -> bool {
     matches!(actor, Some(a) if a.role == Role::Admin && a.id != target)
 }
 
+/// Refunding any order, retrying failed payment events, reading every order and exporting
+/// payouts: admins only, since each moves or reveals other people's money.
+pub fn can_manage_payments(actor: Option<&Actor>) -> bool {
+    can_manage_users(actor)
+}
+
+/// Whose coupons someone makes, lists and ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CouponMaker {
+    /// An admin's: platform-wide coupons, which work on every course.
+    Platform,
+    /// An author's: coupons for their own courses only.
+    Author(UserId),
+}
+
+impl CouponMaker {
+    /// The author whose coupons these are; `None` for the platform's.
+    pub fn author(self) -> Option<UserId> {
+        match self {
+            CouponMaker::Platform => None,
+            CouponMaker::Author(author) => Some(author),
+        }
+    }
+}
+
+/// Whose coupons `actor` manages, if any: an admin the platform's, an author their own; learners
+/// and reviewers none (a reviewer judges courses and has no prices to cut).
+pub fn coupon_maker(actor: Option<&Actor>) -> Option<CouponMaker> {
+    match actor {
+        Some(a) if a.role == Role::Admin => Some(CouponMaker::Platform),
+        Some(a) if a.role == Role::Author => Some(CouponMaker::Author(a.id)),
+        _ => None,
+    }
+}
+
+/// Whether a request comes from this machine (its client address, as the server read it, is a
+/// loopback address). Pages that hand out test money or live password-reset links answer such
+/// clients only: they are for the developer at the keyboard. Anything unreadable is not local.
+pub fn is_this_machine(client_ip: &str) -> bool {
+    client_ip
+        .parse::<std::net::IpAddr>()
+        .is_ok_and(|ip| ip.is_loopback())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,6 +196,54 @@ mod tests {
             if can_edit_course(Some(&a), UserId::new(author)) {
                 prop_assert!(ROLES[r] == Role::Admin || (ROLES[r] == Role::Author && me == author));
             }
+        }
+    }
+
+    #[test]
+    fn coupons_are_made_by_admins_for_the_platform_and_authors_for_themselves() {
+        assert_eq!(
+            coupon_maker(Some(&actor(1, Role::Admin))),
+            Some(CouponMaker::Platform)
+        );
+        assert_eq!(
+            coupon_maker(Some(&actor(2, Role::Author))),
+            Some(CouponMaker::Author(UserId::new(2)))
+        );
+        assert_eq!(coupon_maker(Some(&actor(3, Role::Reviewer))), None);
+        assert_eq!(coupon_maker(Some(&actor(4, Role::Learner))), None);
+        assert_eq!(coupon_maker(None), None);
+        assert_eq!(CouponMaker::Platform.author(), None);
+        assert_eq!(
+            CouponMaker::Author(UserId::new(2)).author(),
+            Some(UserId::new(2))
+        );
+    }
+
+    #[test]
+    fn only_admins_manage_payments() {
+        for role in ROLES {
+            assert_eq!(
+                can_manage_payments(Some(&actor(1, role))),
+                role == Role::Admin
+            );
+        }
+        assert!(!can_manage_payments(None));
+    }
+
+    #[test]
+    fn this_machine_is_a_loopback_address_and_nothing_else() {
+        for local in ["127.0.0.1", "127.0.3.7", "::1"] {
+            assert!(is_this_machine(local), "{local}");
+        }
+        for remote in [
+            "10.0.0.1",
+            "192.168.1.2",
+            "::ffff:8.8.8.8",
+            "",
+            "localhost",
+            "unknown",
+        ] {
+            assert!(!is_this_machine(remote), "{remote}");
         }
     }
 }

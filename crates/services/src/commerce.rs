@@ -13,11 +13,12 @@ use domain::notify::Notice;
 use domain::order::{
     self, CheckoutProblem, Consumption, PaymentEvent, RefundPolicy, RefundRefusal,
 };
-use domain::{Actor, BasisPoints, Lang, Money, OrderId, Role};
+use domain::permissions::can_manage_payments;
+use domain::{Actor, BasisPoints, Lang, Money, OrderId};
 use payments::event::Event;
 use payments::provider::{CheckoutRequest, PaymentProvider, ProviderError, RefundRequest};
 use std::sync::Arc;
-use store::{CouponRecord, NewOrder, OrderRecord, StoreError, Tx, now_millis};
+use store::{CouponRecord, CourseOnSale, NewOrder, OrderRecord, StoreError, Tx, now_millis};
 
 /// How often a unit of work that lost a compare-and-set to another node is tried again.
 const RACE_RETRIES: usize = 5;
@@ -100,6 +101,9 @@ impl PaymentProvider for NoProvider {
 pub struct Payments {
     /// Where the money goes.
     pub provider: Arc<dyn PaymentProvider>,
+    /// Whether anything can be bought: false when no provider is configured, and course pages
+    /// say so instead of offering a checkout that cannot end.
+    pub open: bool,
     /// The same provider when it is the built-in sandbox, for its pay page.
     pub sandbox: Option<Arc<crate::sandbox::Sandbox>>,
     /// The platform's share of each sale.
@@ -119,11 +123,11 @@ impl Services {
     /// The coupon with `code`, checked against `course` at `now`.
     async fn priced(
         &self,
-        course: &domain::CourseDetail,
+        course: &CourseOnSale,
         code: Option<&str>,
         now: i64,
     ) -> Result<(PriceBreakdown, Option<CouponRecord>), ServiceError> {
-        let price = course.card.price;
+        let price = course.price;
         let Some(code) = code.map(str::trim).filter(|c| !c.is_empty()) else {
             return Ok((PriceBreakdown::list(price), None));
         };
@@ -140,7 +144,7 @@ impl Services {
             return Err(CheckoutProblem::Coupon(CouponError::UsedUp).into());
         }
         let on = Priced {
-            course: course.card.id,
+            course: course.id,
             author: course.author,
             price,
         };
@@ -158,14 +162,22 @@ impl Services {
         slug: &str,
         code: Option<&str>,
     ) -> Result<PriceBreakdown, ServiceError> {
-        let course = self.course(slug).await?;
+        let course = self.on_sale(slug).await?;
         let held = match viewer {
-            Some(actor) => self.store().entitlement(actor.id, course.card.id).await?,
+            Some(actor) => self.store().entitlement(actor.id, course.id).await?,
             None => domain::Entitlement::None,
         };
-        order::check_purchase(viewer, crate::learning::offer_of(&course), held)
-            .map_err(CheckoutProblem::from)?;
+        order::check_purchase(viewer, course.offer(), held).map_err(CheckoutProblem::from)?;
         Ok(self.priced(&course, code, now_millis()).await?.0)
+    }
+
+    /// The published course `slug`, as a sale needs it.
+    async fn on_sale(&self, slug: &str) -> Result<CourseOnSale, ServiceError> {
+        let slug = domain::Slug::parse(slug).map_err(|_| ServiceError::NotFound)?;
+        self.store()
+            .course_on_sale(&slug)
+            .await?
+            .ok_or(ServiceError::NotFound)
     }
 
     /// Begins (or, for a key seen before, resumes) `viewer`'s purchase of course `slug` with
@@ -186,10 +198,9 @@ impl Services {
         if let Some(order) = self.store().order_by_key(viewer.id, key).await? {
             return self.open_session(order).await;
         }
-        let course = self.course(slug).await?;
-        let held = self.store().entitlement(viewer.id, course.card.id).await?;
-        order::check_purchase(Some(viewer), crate::learning::offer_of(&course), held)
-            .map_err(CheckoutProblem::from)?;
+        let course = self.on_sale(slug).await?;
+        let held = self.store().entitlement(viewer.id, course.id).await?;
+        order::check_purchase(Some(viewer), course.offer(), held).map_err(CheckoutProblem::from)?;
         let now = now_millis();
         let (price, coupon) = self.priced(&course, code, now).await?;
         let payments = self.payments();
@@ -201,7 +212,7 @@ impl Services {
         }
         let new = NewOrder {
             user: viewer.id,
-            course: course.card.id,
+            course: course.id,
             price,
             platform_share: payments.platform_share,
             coupon: coupon.map(|c| c.id),
@@ -223,7 +234,7 @@ impl Services {
                     Some(order) => order,
                     None => self
                         .store()
-                        .pending_order(viewer.id, course.card.id)
+                        .pending_order(viewer.id, course.id)
                         .await?
                         .ok_or_else(|| ServiceError::Conflict("orders".into()))?,
                 };
@@ -231,29 +242,39 @@ impl Services {
             }
             Err(other) => return Err(other.into()),
         };
-        let order = self
-            .store()
-            .order(id)
-            .await?
-            .ok_or(ServiceError::NotFound)?;
-        self.open_session(order).await
+        self.new_session(id, price.total, course.title, lang).await
     }
 
-    /// The order's session at the provider, made on first call. The provider gets the order
-    /// as its idempotency key, so concurrent calls for one order make one session.
+    /// The order's session at the provider, made on first call.
     async fn open_session(&self, order: OrderRecord) -> Result<Checkout, ServiceError> {
-        if let Some(pay_url) = order.pay_url {
-            return Ok(Checkout {
+        match order.pay_url {
+            Some(pay_url) => Ok(Checkout {
                 order: order.id,
                 pay_url,
-            });
+            }),
+            None => {
+                self.new_session(order.id, order.facts.amount, order.course_title, order.lang)
+                    .await
+            }
         }
-        let back = format!("{}/orders/{}", self.public_url(), order.id);
+    }
+
+    /// Opens a session at the provider for pending order `id` (`amount` for `title`, its page
+    /// in `lang`) and records it. The provider gets the order as its idempotency key, so
+    /// concurrent calls for one order make one session; the first recorded is the one kept.
+    async fn new_session(
+        &self,
+        id: OrderId,
+        amount: Money,
+        title: String,
+        lang: Lang,
+    ) -> Result<Checkout, ServiceError> {
+        let back = format!("{}/orders/{}", self.public_url(), id);
         let request = CheckoutRequest {
-            order: order.id,
-            amount: order.facts.amount,
-            title: order.course_title.clone(),
-            lang: order.lang,
+            order: id,
+            amount,
+            title,
+            lang,
             success_url: format!("{back}?paid=1"),
             cancel_url: format!("{back}?cancelled=1"),
         };
@@ -264,18 +285,22 @@ impl Services {
             .await
             .map_err(ServiceError::Payment)?;
         let mut tx = self.store().begin().await?;
-        tx.set_order_session(order.id, &session.id, &session.pay_url, now_millis())
+        let recorded = tx
+            .set_order_session(id, &session.id, &session.pay_url, now_millis())
             .await?;
         tx.commit().await?;
-        let stored = self
-            .store()
-            .order(order.id)
-            .await?
-            .ok_or(ServiceError::NotFound)?;
-        Ok(Checkout {
-            order: order.id,
-            pay_url: stored.pay_url.unwrap_or(session.pay_url),
-        })
+        let pay_url = if recorded {
+            session.pay_url
+        } else {
+            // A concurrent call recorded its session first: answer with that one.
+            let stored = self
+                .store()
+                .order(id)
+                .await?
+                .ok_or(ServiceError::NotFound)?;
+            stored.pay_url.unwrap_or(session.pay_url)
+        };
+        Ok(Checkout { order: id, pay_url })
     }
 
     /// Applies what the provider says happened to order `id`, in one unit of work, trying
@@ -439,14 +464,28 @@ impl Services {
         id: OrderId,
         amount: Money,
     ) -> Result<OrderRecord, ServiceError> {
-        if admin.role != Role::Admin {
+        let order = self.order_for_admin(admin, id).await?;
+        self.admin_refund_of(order, amount).await
+    }
+
+    /// Order `id`, for an admin who may refund it.
+    pub(crate) async fn order_for_admin(
+        &self,
+        admin: &Actor,
+        id: OrderId,
+    ) -> Result<OrderRecord, ServiceError> {
+        if !can_manage_payments(Some(admin)) {
             return Err(ServiceError::Forbidden);
         }
-        let order = self
-            .store()
-            .order(id)
-            .await?
-            .ok_or(ServiceError::NotFound)?;
+        self.store().order(id).await?.ok_or(ServiceError::NotFound)
+    }
+
+    /// Refunds `amount` more of `order`, as an admin may: any part of what is left, any time.
+    pub(crate) async fn admin_refund_of(
+        &self,
+        order: OrderRecord,
+        amount: Money,
+    ) -> Result<OrderRecord, ServiceError> {
         let refunded = order::admin_refund(&order.facts, amount).map_err(CheckoutProblem::from)?;
         self.refund_to(order, refunded).await
     }

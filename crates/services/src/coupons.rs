@@ -2,17 +2,16 @@
 
 use crate::{ServiceError, Services};
 use domain::coupon::{self, CouponForm, CouponScope, CouponTarget, CouponView, CouponsPage};
-use domain::{Actor, CouponId, CourseId, Role, UserId};
+use domain::permissions::coupon_maker;
+use domain::{Actor, CouponId, CourseId, UserId};
 use store::{NewCoupon, StoreError, now_millis};
 
-/// Whose coupons `actor` manages: their own as an author (`Some`), the platform's as an admin
-/// (`None`); anyone else has none.
+/// The author whose coupons `actor` manages (`None`: the platform's, for an admin); anyone who
+/// makes none is refused.
 fn maker(actor: &Actor) -> Result<Option<UserId>, ServiceError> {
-    match actor.role {
-        Role::Admin => Ok(None),
-        Role::Author => Ok(Some(actor.id)),
-        _ => Err(ServiceError::Forbidden),
-    }
+    coupon_maker(Some(actor))
+        .map(|maker| maker.author())
+        .ok_or(ServiceError::Forbidden)
 }
 
 impl Services {

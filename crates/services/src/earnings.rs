@@ -2,7 +2,7 @@
 
 use crate::{ServiceError, Services};
 use domain::earnings::{self, CHART_DAYS, Earnings};
-use domain::permissions::{can_manage_users, can_open_studio};
+use domain::permissions::{can_manage_payments, can_open_studio};
 use domain::{Actor, Currency};
 use store::now_millis;
 
@@ -43,7 +43,7 @@ impl Services {
         from: &str,
         to: &str,
     ) -> Result<String, ServiceError> {
-        if !can_manage_users(Some(admin)) {
+        if !can_manage_payments(Some(admin)) {
             return Err(ServiceError::Forbidden);
         }
         let from = domain::time::parse_date_utc(from).ok_or(ServiceError::Invalid("date"))?;

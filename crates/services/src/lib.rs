@@ -68,6 +68,7 @@ impl Services {
         let sandbox = Arc::new(sandbox::Sandbox::new(store.clone(), public_url));
         let payments = commerce::Payments {
             provider: sandbox.clone(),
+            open: true,
             sandbox: Some(sandbox),
             platform_share: commerce::DEFAULT_PLATFORM_SHARE,
         };
@@ -100,6 +101,7 @@ impl Services {
             commerce::ProviderChoice::Off => {
                 self.payments.provider = Arc::new(commerce::NoProvider);
                 self.payments.sandbox = None;
+                self.payments.open = false;
             }
         }
         self.payments.platform_share = platform_share;

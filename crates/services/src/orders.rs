@@ -8,7 +8,7 @@ use domain::order::{
     self, AdminOrder, AdminOrders, CheckoutProblem, OrderStatus, OrderView, Quote, Receipt,
     SandboxSession,
 };
-use domain::permissions::can_manage_users;
+use domain::permissions::{can_manage_payments, is_this_machine};
 use domain::{Actor, OrderId};
 use store::{OrderRecord, now_millis};
 
@@ -23,7 +23,7 @@ impl Services {
         code: Option<&str>,
     ) -> Result<Quote, ServiceError> {
         let test_mode = self.payments().provider.test_mode();
-        let open = self.payments().provider.name() != "off";
+        let open = self.payments().open;
         match self.quote(viewer, slug, code).await {
             Ok(price) => Ok(Quote {
                 price,
@@ -121,11 +121,7 @@ impl Services {
         client: &Client,
         id: &str,
     ) -> Result<SandboxSession, ServiceError> {
-        let local = client
-            .ip
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback());
-        if !local {
+        if !is_this_machine(&client.ip) {
             tracing::warn!(ip = %client.ip, "sandbox pay page refused to a non-loopback client");
             return Err(ServiceError::NotFound);
         }
@@ -179,7 +175,7 @@ impl Services {
         admin: &Actor,
         query: &str,
     ) -> Result<AdminOrders, ServiceError> {
-        if !can_manage_users(Some(admin)) {
+        if !can_manage_payments(Some(admin)) {
             return Err(ServiceError::Forbidden);
         }
         let orders = self
@@ -212,23 +208,16 @@ impl Services {
         id: OrderId,
         amount: &str,
     ) -> Result<OrderRecord, ServiceError> {
-        if !can_manage_users(Some(admin)) {
-            return Err(ServiceError::Forbidden);
-        }
-        let order = self
-            .store()
-            .order(id)
-            .await?
-            .ok_or(ServiceError::NotFound)?;
+        let order = self.order_for_admin(admin, id).await?;
         let amount = parse_price(amount, order.facts.amount.currency())
             .map_err(|_| ServiceError::Invalid("amount"))?;
-        self.refund_as_admin(admin, id, amount).await
+        self.admin_refund_of(order, amount).await
     }
 
     /// Applies failed inbox event `id` again now, at an admin's request (after they fixed what
     /// it waited for). An event that still cannot apply stays in the list with its new error.
     pub async fn retry_event_now(&self, admin: &Actor, id: i64) -> Result<(), ServiceError> {
-        if !can_manage_users(Some(admin)) {
+        if !can_manage_payments(Some(admin)) {
             return Err(ServiceError::Forbidden);
         }
         let body = self

@@ -319,10 +319,10 @@ impl PaymentProvider for Sandbox {
         &self,
         request: &CheckoutRequest,
     ) -> Result<CheckoutSession, ProviderError> {
-        let session = self
-            .store
+        let id = session_id(request.order);
+        self.store
             .sandbox_open(&SandboxPayment {
-                id: session_id(request.order),
+                id: id.clone(),
                 order_id: request.order.get(),
                 amount_minor: request.amount.minor(),
                 currency: request.amount.currency().code().to_owned(),
@@ -336,8 +336,8 @@ impl PaymentProvider for Sandbox {
             .map_err(unavailable)?;
         Ok(CheckoutSession {
             // A path: the page is this Lore's own, on whatever address the buyer uses.
-            pay_url: format!("/sandbox/pay/{}", session.id),
-            id: session.id,
+            pay_url: format!("/sandbox/pay/{id}"),
+            id,
         })
     }
 

@@ -10,6 +10,32 @@ use domain::{
     Money, Slug, UserId,
 };
 
+/// What a checkout needs to know of a published course: one small row, not its whole page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CourseOnSale {
+    /// The course.
+    pub id: CourseId,
+    /// Its title, for the provider's page.
+    pub title: String,
+    /// Who wrote it.
+    pub author: UserId,
+    /// Where it is in its life (always published here).
+    pub status: CourseStatus,
+    /// Its list price.
+    pub price: Money,
+}
+
+impl CourseOnSale {
+    /// The facts that decide what may be done with it.
+    pub fn offer(&self) -> domain::learning::Offer {
+        domain::learning::Offer {
+            author: self.author,
+            status: self.status,
+            free: self.price.is_zero(),
+        }
+    }
+}
+
 /// A category to create or rename.
 #[derive(Clone, Debug)]
 pub struct NewCategory {
@@ -498,6 +524,35 @@ impl Store {
             enrollments: row.enrollments,
             published_at: row.published_at,
             featured: row.featured_at.is_some(),
+        }))
+    }
+}
+
+impl Store {
+    /// The published course `slug` as a checkout or a quote needs it, in one query.
+    pub async fn course_on_sale(&self, slug: &Slug) -> Result<Option<CourseOnSale>, StoreError> {
+        let row: Option<(i64, String, i64, String, i64, String)> = on!(Pool, &self.pool, |pool| {
+            sqlx::query_as(
+                "SELECT id, title, author_id, status, price_minor, currency FROM courses \
+                 WHERE status = 'published' AND slug = $1",
+            )
+            .bind(slug.as_str())
+            .fetch_optional(pool)
+            .await?
+        });
+        let Some((id, title, author, status, price_minor, currency)) = row else {
+            return Ok(None);
+        };
+        let currency =
+            Currency::from_code(&currency).map_err(|e| StoreError::corrupt("courses", e))?;
+        Ok(Some(CourseOnSale {
+            id: CourseId::new(id),
+            title,
+            author: UserId::new(author),
+            status: CourseStatus::parse(&status)
+                .ok_or_else(|| StoreError::corrupt("courses", &status))?,
+            price: Money::price(price_minor, currency)
+                .map_err(|e| StoreError::corrupt("courses", e))?,
         }))
     }
 }

@@ -1083,8 +1083,9 @@ pub struct SandboxPayment {
 }
 
 impl Store {
-    /// Opens the sandbox session of an order, unless it is open already; returns it either way.
-    pub async fn sandbox_open(&self, new: &SandboxPayment) -> Result<SandboxPayment, StoreError> {
+    /// Opens the sandbox session of an order, unless it is open already (its id is the order's,
+    /// so a second call finds the first one's session and changes nothing).
+    pub async fn sandbox_open(&self, new: &SandboxPayment) -> Result<(), StoreError> {
         on!(Pool, &self.pool, |pool| {
             sqlx::query(
                 "INSERT INTO sandbox_payments (id, order_id, amount_minor, currency, status, \
@@ -1101,9 +1102,7 @@ impl Store {
             .execute(pool)
             .await?;
         });
-        self.sandbox_payment(&new.id)
-            .await?
-            .ok_or_else(|| StoreError::corrupt("sandbox_payments", "vanished"))
+        Ok(())
     }
 
     /// A sandbox session by id.

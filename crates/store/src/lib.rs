@@ -40,7 +40,7 @@ pub use authoring::{
     CourseDraft, DraftChapter, DraftLesson, DraftLessonItem, RevisionSummary, StudioCourse,
 };
 pub use browse::BrowsePage;
-pub use catalog::{CourseFilter, NewCategory, NewChapter, NewCourse, NewLesson};
+pub use catalog::{CourseFilter, CourseOnSale, NewCategory, NewChapter, NewCourse, NewLesson};
 pub use changes::{Change, ChangeListener, Heard};
 pub use commerce::{CouponRecord, NewCoupon, NewOrder, OrderRecord, SandboxPayment};
 pub use connect::{Backend, Store};

@@ -18,23 +18,35 @@ async fn on_sale(app: &TestApp) -> String {
     "paid-course".into()
 }
 
+/// The checkout of `slug` by the holder of session `buyer`, with idempotency key `key`, made
+/// through the use case; the buyer and where they pay.
+async fn checkout_of(
+    app: &TestApp,
+    buyer: &str,
+    slug: &str,
+    key: &str,
+) -> (domain::Actor, services::commerce::Checkout) {
+    let actor = app
+        .services
+        .authenticate(buyer)
+        .await
+        .unwrap()
+        .unwrap()
+        .actor;
+    let checkout = app
+        .services
+        .checkout(&actor, slug, None, key, Lang::En)
+        .await
+        .unwrap();
+    (actor, checkout)
+}
+
 #[tokio::test]
 async fn the_sandbox_delivers_its_event_three_times_at_once_and_the_course_is_granted_once() {
     for app in TestApp::every_backend().await {
         let slug = on_sale(&app).await;
         let buyer = app.register_as("ada@example.com", Role::Learner).await;
-        let actor = app
-            .services
-            .authenticate(&buyer)
-            .await
-            .unwrap()
-            .unwrap()
-            .actor;
-        let checkout = app
-            .services
-            .checkout(&actor, &slug, None, "http-checkout-key-1", Lang::En)
-            .await
-            .unwrap();
+        let (actor, checkout) = checkout_of(&app, &buyer, &slug, "http-checkout-key-1").await;
         let session = checkout.pay_url.rsplit('/').next().unwrap().to_owned();
         let sandbox = app
             .services
@@ -192,6 +204,9 @@ async fn a_learner_buys_learns_and_refunds_through_the_pages() {
             .replace("<!>", "");
         assert!(pay_page.contains("Pay CN¥199.00"), "{pay_page}");
 
+        let odd = [("session", session.as_str()), ("choice", "steal")];
+        let odd = app.call("sandbox_choose", Some(&buyer), &odd).await;
+        assert_eq!(odd.status(), 400, "an unknown choice is a bad request");
         let back = location(&app.call("sandbox_choose", Some(&buyer), &choose).await);
         assert_eq!(back, format!("/orders/{order}?paid=1"));
         let done = app
@@ -258,6 +273,130 @@ async fn a_learner_buys_learns_and_refunds_through_the_pages() {
         );
         assert_eq!(
             app.services.store().commerce_violations().await.unwrap(),
+            Vec::<String>::new()
+        );
+        app.stop().await;
+    }
+}
+
+/// The money pages of the people who run Lore, over HTTP: an admin finds an order, refunds part
+/// of it with a typed amount (a bad one is a 400 that changes nothing), the author sees their
+/// share less the refund, and the admin downloads the period's payout statement.
+#[tokio::test]
+async fn an_admin_refunds_a_typed_part_and_the_author_and_the_statement_show_it() {
+    for app in TestApp::every_backend().await {
+        let seller = app.register_as("seller@example.com", Role::Author).await;
+        let seller_id = app.user_id(&seller).await;
+        app.db().course_on_sale("paid-course", seller_id).await;
+        let slug = "paid-course";
+        let buyer = app.register_as("ada@example.com", Role::Learner).await;
+        let admin = app.register_as("boss@example.com", Role::Admin).await;
+        let (actor, checkout) = checkout_of(&app, &buyer, slug, "admin-page-key-01").await;
+        let session = checkout.pay_url.rsplit('/').next().unwrap();
+        let sandbox = app.services.payments().sandbox.clone().unwrap();
+        sandbox
+            .choose(session, Outcome::Pay, Delivery::default())
+            .await
+            .unwrap();
+        app.services
+            .settle_order(Some(&actor), checkout.order)
+            .await
+            .unwrap();
+
+        let orders = app.get_as("/admin/orders?q=ada", &admin, "en").await;
+        assert_eq!(orders.status(), 200);
+        let orders = orders.text().await.unwrap().replace("<!>", "");
+        assert!(orders.contains("ada@example.com"), "{orders}");
+        let learner_view = app.get_as("/admin/orders", &buyer, "en").await;
+        assert_eq!(learner_view.status(), 403);
+
+        let order = checkout.order.to_string();
+        for typed in ["lots", "500"] {
+            let refused = app
+                .call(
+                    "admin_refund",
+                    Some(&admin),
+                    &[("order", order.as_str()), ("amount", typed)],
+                )
+                .await;
+            assert_eq!(refused.status(), 400, "{typed}");
+        }
+        let by_buyer = app
+            .call(
+                "admin_refund",
+                Some(&buyer),
+                &[("order", order.as_str()), ("amount", "50")],
+            )
+            .await;
+        assert_eq!(by_buyer.status(), 403);
+        let store = app.services.store();
+        assert_eq!(
+            store
+                .order(checkout.order)
+                .await
+                .unwrap()
+                .unwrap()
+                .facts
+                .status,
+            OrderStatus::Paid
+        );
+        let refunded = app
+            .call(
+                "admin_refund",
+                Some(&admin),
+                &[("order", order.as_str()), ("amount", "50.00")],
+            )
+            .await;
+        assert!(refunded.status().is_success(), "{}", refunded.status());
+        let after = store.order(checkout.order).await.unwrap().unwrap();
+        assert_eq!(after.facts.status, OrderStatus::PartiallyRefunded);
+        assert_eq!(after.facts.refunded.minor(), 5_000);
+
+        let earnings = app.get_as("/studio/earnings", &seller, "en").await;
+        assert_eq!(earnings.status(), 200);
+        let earnings = earnings.text().await.unwrap().replace("<!>", "");
+        assert!(earnings.contains("CN¥119.20"), "{earnings}");
+
+        let payouts = app.get_as("/admin/payouts", &admin, "zh-CN").await;
+        assert_eq!(payouts.status(), 200);
+        let today = &domain::time::format_utc(now_millis())[..10];
+        let csv = app
+            .get_as(
+                &format!("/admin/payouts.csv?from={today}&to={today}"),
+                &admin,
+                "en",
+            )
+            .await;
+        assert_eq!(csv.status(), 200);
+        assert!(
+            csv.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/csv")
+        );
+        let csv = csv.text().await.unwrap();
+        assert!(
+            csv.contains(",Tester,seller@example.com,CNY,159.20,-40.00,119.20,119.20,0.00\r\n"),
+            "{csv}"
+        );
+        let backwards = app
+            .get_as(
+                &format!("/admin/payouts.csv?from={today}&to=2001-01-01"),
+                &admin,
+                "en",
+            )
+            .await;
+        assert_eq!(location(&backwards), "/admin/payouts?invalid=1");
+        let by_seller = app
+            .get_as(
+                &format!("/admin/payouts.csv?from={today}&to={today}"),
+                &seller,
+                "en",
+            )
+            .await;
+        assert_eq!(by_seller.status(), 403);
+        assert_eq!(
+            store.commerce_violations().await.unwrap(),
             Vec::<String>::new()
         );
         app.stop().await;

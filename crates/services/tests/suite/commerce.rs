@@ -287,17 +287,21 @@ async fn two_nodes_reconciling_at_once_grant_a_payment_whose_event_was_lost_exac
     }
 }
 
+/// Delivers the payment event of order 1 before order 1 exists: filed, failed, kept for later.
+async fn early_event(db: &TestDb, services: &Services) {
+    let early = completed(1);
+    let header = signed(db, &early).await;
+    services
+        .receive_payment_event(early.as_bytes(), Some(&header))
+        .await
+        .unwrap();
+}
+
 #[tokio::test]
 async fn an_abandoned_checkout_expires_and_an_early_event_applies_once_its_order_exists() {
     for db in TestDb::every_backend().await {
         let services = services(&db);
-        // An event for order 1 before order 1 exists: filed, failed, kept.
-        let early = completed(1);
-        let header = signed(&db, &early).await;
-        services
-            .receive_payment_event(early.as_bytes(), Some(&header))
-            .await
-            .unwrap();
+        early_event(&db, &services).await;
         let (_, _, checkout) = checked_out(&db, &services).await;
         assert_eq!(checkout.order.get(), 1);
         assert_eq!(
@@ -479,6 +483,179 @@ async fn refunds_follow_the_window_and_the_completion_limit_and_admins_refund_in
                     .await
             ),
             RefundRefusal::BadAmount
+        );
+        assert_books_clean(&db).await;
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn an_admin_sees_a_failed_event_and_applies_it_again_once_its_order_exists() {
+    for db in TestDb::every_backend().await {
+        let services = services(&db);
+        early_event(&db, &services).await;
+        let (_, ada, checkout) = checked_out(&db, &services).await;
+        let admin = person(&db, &services, "admin@example.com", Role::Admin).await;
+        let page = services.admin_orders(&admin.actor, "").await.unwrap();
+        assert_eq!(page.failed_events.len(), 1, "{:?}", db.backend());
+        let failed = &page.failed_events[0];
+        assert_eq!(failed.event_id, "evt_done_1");
+        // Filed before its order existed, it names none.
+        assert_eq!(failed.order, None);
+        assert_eq!(page.orders.len(), 1);
+        assert_eq!(page.orders[0].buyer_email, "ada@example.com");
+        assert!(
+            services
+                .admin_orders(&admin.actor, "nobody-like-this")
+                .await
+                .unwrap()
+                .orders
+                .is_empty()
+        );
+        // Nobody but an admin reads every order or retries an event.
+        for actor in [ada.actor, checkout_author(&db).await] {
+            let list = services.admin_orders(&actor, "").await;
+            assert!(matches!(list, Err(ServiceError::Forbidden)), "{list:?}");
+            let retry = services.retry_event_now(&actor, failed.id).await;
+            assert!(matches!(retry, Err(ServiceError::Forbidden)), "{retry:?}");
+        }
+        let unknown = services.retry_event_now(&admin.actor, 999_999).await;
+        assert!(
+            matches!(unknown, Err(ServiceError::NotFound)),
+            "{unknown:?}"
+        );
+
+        services
+            .retry_event_now(&admin.actor, failed.id)
+            .await
+            .unwrap();
+        let order = db.store.order(checkout.order).await.unwrap().unwrap();
+        assert_eq!(order.facts.status, OrderStatus::Paid, "{:?}", db.backend());
+        let page = services.admin_orders(&admin.actor, "ada@").await.unwrap();
+        assert!(page.failed_events.is_empty(), "{:?}", page.failed_events);
+        assert_eq!(page.orders[0].status, OrderStatus::Paid);
+        // Applied, it is gone from the list: retrying it again finds nothing.
+        let again = services.retry_event_now(&admin.actor, failed.id).await;
+        assert!(matches!(again, Err(ServiceError::NotFound)), "{again:?}");
+        assert_books_clean(&db).await;
+        db.cleanup().await;
+    }
+}
+
+/// The seller of the course [`on_sale`] puts on sale, as the studio knows them.
+async fn checkout_author(db: &TestDb) -> domain::Actor {
+    let email = domain::Email::parse("seller@example.com").unwrap();
+    let id = db.store.credentials(&email).await.unwrap().unwrap().id;
+    domain::Actor {
+        id,
+        role: Role::Author,
+    }
+}
+
+#[tokio::test]
+async fn an_authors_earnings_and_the_payout_statement_count_their_share_less_refunds() {
+    for db in TestDb::every_backend().await {
+        let services = services(&db);
+        let (ada, checkout) = paid(&db, &services).await;
+        let admin = person(&db, &services, "admin@example.com", Role::Admin).await;
+        // An admin types the amount to give back, in the order's currency.
+        for typed in ["fifty", "-5", "1.005"] {
+            let refused = services
+                .refund_typed(&admin.actor, checkout.order, typed)
+                .await;
+            assert!(
+                matches!(refused, Err(ServiceError::Invalid("amount"))),
+                "{typed:?}: {refused:?}"
+            );
+        }
+        for typed in ["", "0", "199.01"] {
+            assert_eq!(
+                refusal(
+                    services
+                        .refund_typed(&admin.actor, checkout.order, typed)
+                        .await
+                ),
+                RefundRefusal::BadAmount,
+                "{typed:?}"
+            );
+        }
+        let refused = services
+            .refund_typed(&ada.actor, checkout.order, "50")
+            .await;
+        assert!(
+            matches!(refused, Err(ServiceError::Forbidden)),
+            "{refused:?}"
+        );
+        let order = services
+            .refund_typed(&admin.actor, checkout.order, "50")
+            .await
+            .unwrap();
+        assert_eq!(order.facts.status, OrderStatus::PartiallyRefunded);
+        assert_eq!(order.facts.refunded.minor(), 5_000);
+
+        // The author's share: 80 % of ¥199.00 sold, 80 % of ¥50.00 taken back, all still
+        // pending inside the 7-day window; today's bar on the chart shows the net.
+        let seller = checkout_author(&db).await;
+        let earnings = services.earnings(&seller).await.unwrap();
+        assert_eq!(earnings.balances.len(), 1, "{:?}", db.backend());
+        let balance = earnings.balances[0];
+        assert_eq!(
+            (
+                balance.sales.minor(),
+                balance.refunds.minor(),
+                balance.pending.minor(),
+                balance.available.minor()
+            ),
+            (15_920, -4_000, 11_920, 0),
+            "{:?}",
+            db.backend()
+        );
+        let (_, chart) = &earnings.charts[0];
+        assert_eq!(chart.len(), 90);
+        assert_eq!(chart.last().unwrap().net.minor(), 11_920);
+        assert!(chart[..89].iter().all(|day| day.net.minor() == 0));
+        let refused = services.earnings(&ada.actor).await;
+        assert!(
+            matches!(refused, Err(ServiceError::Forbidden)),
+            "{refused:?}"
+        );
+
+        // The statement for today: one line for the seller, in exact decimals.
+        let today = &domain::time::format_utc(now_millis())[..10];
+        let csv = services
+            .payouts_csv(&admin.actor, today, today)
+            .await
+            .unwrap();
+        let lines: Vec<&str> = csv.split("\r\n").collect();
+        assert_eq!(
+            lines[0],
+            "author_id,name,email,currency,sales,refunds,net,pending,available"
+        );
+        assert_eq!(
+            lines[1],
+            format!(
+                "{},Person,seller@example.com,CNY,159.20,-40.00,119.20,119.20,0.00",
+                seller.id
+            )
+        );
+        assert_eq!(lines[2..], [""], "{csv}");
+        // A period with no sales has the header alone; a bad one is refused, as is an author.
+        let empty = services
+            .payouts_csv(&admin.actor, "2001-01-01", "2001-12-31")
+            .await
+            .unwrap();
+        assert_eq!(empty.lines().count(), 1, "{empty}");
+        for (from, to) in [(today, "2001-01-01"), ("2026-02-30", today), ("", "")] {
+            let bad = services.payouts_csv(&admin.actor, from, to).await;
+            assert!(
+                matches!(bad, Err(ServiceError::Invalid("date"))),
+                "{from}..{to}: {bad:?}"
+            );
+        }
+        let refused = services.payouts_csv(&seller, today, today).await;
+        assert!(
+            matches!(refused, Err(ServiceError::Forbidden)),
+            "{refused:?}"
         );
         assert_books_clean(&db).await;
         db.cleanup().await;
