@@ -68,6 +68,20 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// [`shell`] as one type-erased view, which is how the server renders every page. Erasing it here
+/// compiles the rendering of the whole view tree once, in this crate; handed over as its concrete
+/// type, it was compiled again in the server crate that serves it.
+#[cfg(feature = "ssr")]
+pub fn document(options: LeptosOptions) -> AnyView {
+    shell(options).into_any()
+}
+
+/// [`App`] as one type-erased view, for the server's list of routes (see [`document`]).
+#[cfg(feature = "ssr")]
+pub fn app_view() -> AnyView {
+    view! { <App/> }.into_any()
+}
+
 /// The application: language context, header, routes, footer.
 #[component]
 pub fn App() -> impl IntoView {

@@ -10,7 +10,7 @@ use crate::{
 };
 use anyhow::Context;
 use app::auth::SessionCookie;
-use app::{App, shell};
+use app::{app_view, document};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
 use axum::http::{HeaderName, HeaderValue, header};
@@ -256,7 +256,7 @@ fn router(settings: &Settings, services: Services, metrics: Arc<metrics::Metrics
         public_origin: security::origin_of(&settings.public_url),
         tls: settings.tls(),
     });
-    let routes = generate_route_list(App);
+    let routes = generate_route_list(app_view);
     let context = {
         let services = services.clone();
         move || {
@@ -332,9 +332,9 @@ fn router(settings: &Settings, services: Services, metrics: Arc<metrics::Metrics
     let site = Router::new()
         .leptos_routes_with_context(&options, routes, context.clone(), {
             let options = options.clone();
-            move || shell(options.clone())
+            move || document(options.clone())
         })
-        .fallback(file_and_error_handler_with_context(context, shell))
+        .fallback(file_and_error_handler_with_context(context, document))
         .with_state(options.clone())
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES));
     let sessions = SessionLayerState {

@@ -238,7 +238,10 @@ impl Store {
         max_attempts: i64,
         limit: i64,
     ) -> Result<Vec<OutboxMail>, StoreError> {
-        Ok(on!(Pool, &self.pool, |pool| {
+        // A write like any other: through the writers' turn (see `sandbox_open`), even when
+        // nothing is due, since SQLite takes its write lock before it finds no row.
+        let mut tx = self.begin().await?;
+        let claimed = on!(TxInner, &mut tx.inner, |t| {
             sqlx::query_as(
                 "UPDATE mail_outbox SET claimed_until = $4 WHERE claimed_until <= $2 AND id IN \
                  (SELECT id FROM mail_outbox WHERE sent_at IS NULL AND attempts < $1 \
@@ -250,9 +253,11 @@ impl Store {
             .bind(now)
             .bind(limit)
             .bind(now + lease_ms)
-            .fetch_all(pool)
+            .fetch_all(&mut **t)
             .await?
-        }))
+        });
+        tx.commit().await?;
+        Ok(claimed)
     }
 }
 
